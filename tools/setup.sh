@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up everything the course and its tests need, on a fresh machine or an existing checkout:
+# a local virtual environment (.venv) with the package installed editable with its extras, and Fashion-MNIST.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+# Reinstall only when the dependency list changed (hash of pyproject.toml).
+stamp=.venv/.tl_course-installed
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing tl_course[dev] into .venv (first time: a few minutes)"
+  if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".[dev]"; } >"$log" 2>&1; then
+    grep -v "^WARNING: Location" "$log" | tail -30; echo "setup: pip install failed (see above)"; exit 1
+  fi
+  echo "$want" > "$stamp"
+fi
+
+# Fashion-MNIST, offline first: Debian's package if we may install it, else the course downloads it when online.
+if ! .venv/bin/python -c "from tl_course.data import find_fashion_mnist as f; f(download=False)" >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian's dataset-fashion-mnist"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; } >"$log" 2>&1 \
+      || { tail -20 "$log"; echo "setup: apt-get failed"; exit 1; }
+  else
+    .venv/bin/python -c "from tl_course.data import find_fashion_mnist as f; print('setup: Fashion-MNIST in', f())"
+  fi
+fi
+echo "setup: ready ($(.venv/bin/python -c 'import torch,sys; print(f"python {sys.version.split()[0]}, torch {torch.__version__}")'))"

@@ -11,7 +11,7 @@ __all__ = ['METRICS', 'SCHEDULES', 'CKPT_FORMAT', 'split_batch', 'model_output',
            'seed_run', 'fit', 'model_stages', 'set_trainable', 'unfreeze_last', 'n_trainable', 'discriminative_groups',
            'GradualUnfreeze', 'fine_tune', 'LRFinder', 'suggest_lr', 'lr_find']
 
-# %% ../nbs/02_train.ipynb #6919b1c6
+# %% ../nbs/02_train.ipynb #9dca1d86
 import json, math, time, random, os
 from dataclasses import dataclass, field
 from collections.abc import Mapping
@@ -24,7 +24,7 @@ from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from .core import get_device, amp_dtype, autocast, seed_everything, atomic_path
 
-# %% ../nbs/02_train.ipynb #708018b7
+# %% ../nbs/02_train.ipynb #934da7d0
 def split_batch(
     batch, # `(x, y, ...)` tuple/list, or a dict with a `labels` entry
 ):
@@ -61,7 +61,7 @@ def to_device(
     if isinstance(batch, (list, tuple)): return type(batch)(to_device(v, device, channels_last) for v in batch)
     return batch
 
-# %% ../nbs/02_train.ipynb #e30b19a2
+# %% ../nbs/02_train.ipynb #7ffd9892
 def accuracy(
     preds:torch.Tensor, # logits or probabilities, N×C
     targets:torch.Tensor, # class indices, N
@@ -81,7 +81,7 @@ def _metric_fns(metrics):
         else: raise TypeError(f"metric {m!r} is neither a name nor a function (logits, targets) -> float.")
     return out
 
-# %% ../nbs/02_train.ipynb #59d3cb58
+# %% ../nbs/02_train.ipynb #e8ca3a48
 def trainable_groups(
     model:nn.Module, # the model
     param_groups=None, # None: every parameter that needs a gradient; or a list of {"params":..., "lr_mult":...}
@@ -115,7 +115,7 @@ def make_optimizer(
     if opt == "sgd": return torch.optim.SGD(groups, lr=lr, momentum=0.9, weight_decay=wd)
     raise ValueError(f"Unknown optimizer {opt!r}: use 'adamw', 'sgd' or a function (param_groups, lr) -> torch.optim.Optimizer.")
 
-# %% ../nbs/02_train.ipynb #c2ac2af1
+# %% ../nbs/02_train.ipynb #5ddca238
 SCHEDULES = ("onecycle", "cosine", "constant", "step")
 
 def make_scheduler(
@@ -150,7 +150,7 @@ def schedule_lrs(
         out.append(o.param_groups[0]["lr"]); o.step(); s.step()
     return out
 
-# %% ../nbs/02_train.ipynb #082a52ea
+# %% ../nbs/02_train.ipynb #94dbcc15
 CKPT_FORMAT = "tl_course.checkpoint/1"
 
 def _jsonable(o):
@@ -192,7 +192,7 @@ def _loader_generators(loaders):
             if isinstance(g, torch.Generator) and all(g is not h for h in out): out.append(g)
     return out
 
-# %% ../nbs/02_train.ipynb #f09de0ba
+# %% ../nbs/02_train.ipynb #6e7e0800
 def _cpu(sd): return {k: v.detach().to("cpu").contiguous().clone() for k, v in sd.items()}
 
 def save_checkpoint(
@@ -285,7 +285,7 @@ def load_checkpoint(
     if rng and "rng" in info: _set_rng_state(tensors, info["rng"], loaders)
     return info.get("meta", {})
 
-# %% ../nbs/02_train.ipynb #fc13889e
+# %% ../nbs/02_train.ipynb #ab1661d7
 class CancelFit(Exception):
     "Raise from a callback to end training now; the epochs finished so far are kept."
 
@@ -301,7 +301,7 @@ class Callback:
 class NonFiniteLossError(FloatingPointError):
     "The training loss became NaN or infinite."
 
-# %% ../nbs/02_train.ipynb #87d6a024
+# %% ../nbs/02_train.ipynb #89b5d01e
 class Run:
     "The state of one `fit` call, shared with callbacks."
     def __init__(self, **kw): self.__dict__.update(kw)
@@ -337,7 +337,7 @@ class Run:
         "The learning rate of the last parameter group (the head's, with discriminative rates)."
         return self.opt.param_groups[-1]["lr"]
 
-# %% ../nbs/02_train.ipynb #18174e4f
+# %% ../nbs/02_train.ipynb #4d1928dd
 def _n_items(t): return len(t) if torch.is_tensor(t) and t.dim() > 0 else 1
 
 def _nonfinite_message(run, value, batch):
@@ -359,22 +359,25 @@ def train_epoch(
     "Train for one epoch; return the mean training loss."
     run.model.train(); run.training = True
     total, n = torch.zeros((), device=run.device), 0
-    with tqdm(dl, desc=f"epoch {run.epoch + 1}/{run.epochs}", leave=False, disable=not run.show, mininterval=1.0) as bar:
-        for i, batch in enumerate(bar):
-            run.batch_idx, batch = i, to_device(batch, run.device, run.channels_last)
-            with autocast(run.device, enabled=run.amp):
-                loss, preds, targets = run.compute_loss(batch)
-            if not torch.isfinite(loss.detach()).item(): raise NonFiniteLossError(_nonfinite_message(run, loss.item(), batch))
-            run.opt.zero_grad(set_to_none=True)
-            run.scaler.scale(loss).backward()
-            if run.grad_clip:
-                run.scaler.unscale_(run.opt)
-                nn.utils.clip_grad_norm_([p for g in run.opt.param_groups for p in g["params"]], run.grad_clip)
-            run.scaler.step(run.opt); run.scaler.update(); run.sched.step()
-            run.step += 1; run.loss = loss.detach()
-            k = _n_items(targets); total += run.loss.float() * k; n += k
-            run.call("after_batch")
+    bar = getattr(run, "bar", None)
+    if bar is not None: bar.set_description(f"epoch {run.epoch + 1}/{run.epochs}", refresh=False)
+    for i, batch in enumerate(dl):
+        run.batch_idx, batch = i, to_device(batch, run.device, run.channels_last)
+        with autocast(run.device, enabled=run.amp):
+            loss, preds, targets = run.compute_loss(batch)
+        if not torch.isfinite(loss.detach()).item(): raise NonFiniteLossError(_nonfinite_message(run, loss.item(), batch))
+        run.opt.zero_grad(set_to_none=True)
+        run.scaler.scale(loss).backward()
+        if run.grad_clip:
+            run.scaler.unscale_(run.opt)
+            nn.utils.clip_grad_norm_([p for g in run.opt.param_groups for p in g["params"]], run.grad_clip)
+        run.scaler.step(run.opt); run.scaler.update(); run.sched.step()
+        run.step += 1; run.loss = loss.detach()
+        k = _n_items(targets); total += run.loss.float() * k; n += k
+        run.call("after_batch")
+        if bar is not None:
             if i % 20 == 0: bar.set_postfix(loss=f"{run.loss.item():.4f}", refresh=False)
+            bar.update()
     return (total / max(n, 1)).item()
 
 @torch.no_grad()
@@ -394,7 +397,7 @@ def evaluate(
     if n == 0: raise ValueError("The validation loader yields no batches: pass a non-empty valid_dl, or None.")
     return (total / n).item(), torch.cat(preds), torch.cat(targs)
 
-# %% ../nbs/02_train.ipynb #b34c7d1e
+# %% ../nbs/02_train.ipynb #3f1e254d
 def _fmt(v):
     if isinstance(v, float): return f"{v:.4f}" if abs(v) < 1e4 else f"{v:.3g}"
     return "-" if v is None else str(v)
@@ -409,7 +412,7 @@ def format_row(
     line = "  ".join(c.rjust(w[k]) for k, c in cells.items())
     return ("  ".join(k.rjust(w[k]) for k in cells) + "\n" + line) if header else line
 
-# %% ../nbs/02_train.ipynb #4024606e
+# %% ../nbs/02_train.ipynb #74af9864
 @dataclass
 class FitResult:
     "What `fit` returns."
@@ -445,7 +448,7 @@ def _is_better(a, b, monitor): return b is None or (a < b if monitor.endswith("l
 def _autodetect_channels_last(model, device):
     return device.type in ("cpu", "cuda") and any(isinstance(m, nn.Conv2d) for m in model.modules())
 
-# %% ../nbs/02_train.ipynb #107aa362
+# %% ../nbs/02_train.ipynb #533b01fa
 def fit(
     model:nn.Module, # the model to train (moved to `device`)
     train_dl, # training DataLoader: (x, y) batches, or dicts with 'labels'
@@ -493,6 +496,8 @@ def fit(
     if run.ckpt_dir and resume and (run.ckpt_dir/"last.safetensors").exists():
         best_state, bad = _resume(run, train_dl)
     run.call("before_fit")
+    # one progress bar for the whole run (a widget in JupyterLab, text elsewhere); the table rows print above it
+    run.bar = tqdm(total=epochs * steps, initial=run.step, leave=False, disable=not show, mininterval=1.0, unit="batch")
     try:
         while run.epoch < epochs and not run.stop:
             t0 = time.perf_counter(); run.log = {"epoch": run.epoch + 1}
@@ -508,7 +513,7 @@ def fit(
                 raise ValueError(f"monitor={monitor!r} is not a column of the epoch table {list(run.log)}: pick one of those.")
             run.log["time"] = time.perf_counter() - t0
             run.history.append(run.log)
-            if show: print(format_row(run.log, header=not printed), flush=True); printed = True
+            if show: run.bar.write(format_row(run.log, header=not printed)); printed = True
             if _is_better(run.log[monitor], run.best and run.best[monitor], monitor):
                 run.best, bad = run.log, 0
                 if patience or run.ckpt_dir: best_state = _cpu(model.state_dict())
@@ -516,14 +521,15 @@ def fit(
             else: bad += 1
             if patience and bad >= patience:
                 run.stop = True
-                if show: print(f"early stop: no improvement of {monitor} for {patience} epochs; best epoch {run.best['epoch']}")
+                if show: run.bar.write(f"early stop: no improvement of {monitor} for {patience} epochs; best epoch {run.best['epoch']}")
             if run.ckpt_dir: _save_last(run, train_dl, bad)
     except CancelFit: pass
+    finally: run.bar.close()
     run.call("after_fit")
     if best_state is not None: model.load_state_dict(best_state)
     return FitResult(model, run.history, run.best, run.ckpt_dir)
 
-# %% ../nbs/02_train.ipynb #211e3f9e
+# %% ../nbs/02_train.ipynb #e1b6967c
 def _save_weights(path, sd, row):
     with atomic_path(path) as tmp:
         save_file(sd, str(tmp), metadata={"format": "tl_course.weights/1", "info": json.dumps(_jsonable({"meta": row}))})
@@ -550,7 +556,7 @@ def _resume(run, train_dl):
     if run.show: print(f"resumed from {last} after epoch {run.epoch}")
     return best_state, meta.get("bad_epochs", 0)
 
-# %% ../nbs/02_train.ipynb #cab6a6c3
+# %% ../nbs/02_train.ipynb #4735c5d8
 _NORM = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.LayerNorm, nn.GroupNorm)
 
 def model_stages(
@@ -567,7 +573,7 @@ def model_stages(
 def set_trainable(
     modules, # a module or a list of modules
     on:bool, # True: train them; False: freeze them
-    train_bn:bool=True, # keep normalization layers trainable when freezing (they adapt cheaply to new data)
+    train_bn:bool=False, # when freezing, keep normalization layers trainable (fastai's choice; they adapt cheaply)
 ):
     "Switch `requires_grad` of every parameter in `modules`."
     for mod in ([modules] if isinstance(modules, nn.Module) else modules):
@@ -577,7 +583,7 @@ def set_trainable(
 def unfreeze_last(
     stages, # ordered stages (see `model_stages`)
     n:int, # how many stages, counted from the head, to train; 0 freezes all
-    train_bn:bool=True, # keep normalization layers of frozen stages trainable
+    train_bn:bool=False, # keep normalization layers of frozen stages trainable
 ):
     "Train only the last `n` stages; freeze the others."
     stages = list(stages)
@@ -592,7 +598,7 @@ def n_trainable(
     mods = [model] if isinstance(model, nn.Module) else model
     return sum(p.numel() for m in mods for p in m.parameters() if p.requires_grad)
 
-# %% ../nbs/02_train.ipynb #bb973d87
+# %% ../nbs/02_train.ipynb #03031ce9
 def discriminative_groups(
     stages, # ordered stages (see `model_stages`)
     lowest:float=0.01, # lr multiplier of the first stage; the last gets 1, those between are spaced geometrically
@@ -606,14 +612,14 @@ def discriminative_groups(
     return [{"params": [p for p in s.parameters() if p.requires_grad or not trainable_only], "lr_mult": m}
             for s, m in zip(stages, mults)]
 
-# %% ../nbs/02_train.ipynb #eeefc50b
+# %% ../nbs/02_train.ipynb #fe785890
 class GradualUnfreeze(Callback):
     "Train the last stage first and unfreeze one more stage every `every` epochs."
     def __init__(self,
                  stages, # ordered stages (see `model_stages`)
                  every:int=1, # epochs between two thaws
                  start:int=1, # stages trainable in the first epoch
-                 train_bn:bool=True, # keep normalization layers of frozen stages trainable
+                 train_bn:bool=False, # keep normalization layers of frozen stages trainable
                 ):
         self.stages, self.every, self.start, self.train_bn = list(stages), every, start, train_bn
     def before_fit(self, run):
@@ -626,7 +632,7 @@ class GradualUnfreeze(Callback):
         unfreeze_last(self.stages, n, self.train_bn)
         run.log["stages"] = n
 
-# %% ../nbs/02_train.ipynb #b300ef9e
+# %% ../nbs/02_train.ipynb #e3b35969
 def fine_tune(
     model:nn.Module, # a model with stages (see `model_stages`)
     train_dl, # training DataLoader
@@ -652,7 +658,7 @@ def fine_tune(
     for i, row in enumerate(hist + r.history): row["epoch"] = i + 1   # one numbering across both phases
     return FitResult(r.model, hist + r.history, r.best, Path(ckpt) if ckpt else None)
 
-# %% ../nbs/02_train.ipynb #2382058b
+# %% ../nbs/02_train.ipynb #15209107
 @dataclass
 class LRFinder:
     "The curve recorded by `lr_find` and its suggested learning rate."

@@ -8,7 +8,7 @@ Docs: https://tl-course.github.io/tl_course/scaling_out.html.md"""
 __all__ = ['dist_info', 'is_main_process', 'init_distributed', 'shard_loader', 'DDPCallback', 'fit_distributed', 'ddp_demo_model',
            'main', 'launch']
 
-# %% ../nbs/15_scaling_out.ipynb #2638b601
+# %% ../nbs/15_scaling_out.ipynb #2f037728
 import os, sys, json, time, argparse, subprocess
 from pathlib import Path
 import torch
@@ -20,7 +20,7 @@ from .core import get_device, seed_everything, sized
 from .data import FashionTask, image_transform, make_loader
 from .train import fit, Callback
 
-# %% ../nbs/15_scaling_out.ipynb #1ae06a73
+# %% ../nbs/15_scaling_out.ipynb #4181c22e
 def dist_info() -> tuple[int, int, int]:
     "(rank, world size, local rank) of this process, from torchrun's environment; (0, 1, 0) without it."
     try:
@@ -44,7 +44,7 @@ def init_distributed(
         if on_cuda: torch.cuda.set_device(device)
     return device
 
-# %% ../nbs/15_scaling_out.ipynb #ccb5e548
+# %% ../nbs/15_scaling_out.ipynb #98ce0610
 def shard_loader(
     ds, # the whole training set (every process passes the same one)
     global_batch:int, # examples per step across all processes
@@ -58,7 +58,7 @@ def shard_loader(
     sampler = DistributedSampler(ds, num_replicas=world, rank=rank, shuffle=True, seed=seed, drop_last=True)
     return make_loader(ds, global_batch // world, sampler=sampler, **kwargs)
 
-# %% ../nbs/15_scaling_out.ipynb #02e42c9c
+# %% ../nbs/15_scaling_out.ipynb #c5e2b5c5
 class DDPCallback(Callback):
     "Wrap the model in DistributedDataParallel for the duration of `fit` (no-op in a world of one)."
     order = -10
@@ -92,7 +92,7 @@ def fit_distributed(
     return fit(model, train_dl, valid_dl, device=device, seed=seed, show=main and fit_kwargs.pop("show", True),
                ckpt=ckpt if main else None, callbacks=[DDPCallback(train_dl), *fit_kwargs.pop("callbacks", ())], **fit_kwargs)
 
-# %% ../nbs/15_scaling_out.ipynb #cac7dc0c
+# %% ../nbs/15_scaling_out.ipynb #d953af69
 def ddp_demo_model(
     n_classes:int=5, # output classes
     width:int=16, # channels of the first conv layer
@@ -124,7 +124,7 @@ def main(argv=None):
 
 if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules: main()
 
-# %% ../nbs/15_scaling_out.ipynb #7c5a1bb8
+# %% ../nbs/15_scaling_out.ipynb #ace3bd8a
 def launch(
     nproc:int=1, # processes (1: plain python; more: torchrun --standalone)
     args=(), # arguments for the recipe

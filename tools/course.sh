@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the whole course in default mode: every notebook, in order, outputs saved, then a summary table.
-# Does all set-up first. Extra arguments go to tools/course.py (e.g. a notebook name, --mode test).
+# Run the whole course in default mode: every notebook, in order, outputs saved, then a summary table;
+# then clean the notebooks, regenerate README.md and build the offline website (_site/).
+# Does all set-up first. Extra arguments go to `tl-course run` via tools/course.py (e.g. a notebook name, --mode test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -8,3 +9,6 @@ source .venv/bin/activate
 python tools/course.py "$@"
 nbdev-clean
 python tools/readme.py
+echo "== offline website"
+tl-course docs
+echo "The nbdev (Quarto) site is built by \`nbdev-docs\` where Quarto is installed (the GitHub workflow does it)."

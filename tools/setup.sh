@@ -32,4 +32,15 @@ if ! .venv/bin/python -c "from tl_course.data import find_fashion_mnist as f; f(
     .venv/bin/python -c "from tl_course.data import find_fashion_mnist as f; print('setup: Fashion-MNIST in', f())"
   fi
 fi
+# Chromium for the browser tests (the offline website, JupyterLab): Debian's package, driven by Playwright
+# (which never downloads a browser of its own). TL_CHROMIUM may name another Chrome/Chromium binary.
+if [ -z "${TL_CHROMIUM:-}" ] && ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian's chromium (for the browser tests)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$log" 2>&1 \
+      || { tail -20 "$log"; echo "setup: apt-get install chromium failed"; exit 1; }
+  else
+    echo "setup: no Chromium found: the browser tests need one (sudo apt-get install chromium, or set TL_CHROMIUM)"
+  fi
+fi
 echo "setup: ready ($(.venv/bin/python -c 'import torch,sys; print(f"python {sys.version.split()[0]}, torch {torch.__version__}")'))"

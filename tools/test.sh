@@ -8,6 +8,9 @@ source .venv/bin/activate
 export TL_MODE=test MPLBACKEND=agg PYTHONUNBUFFERED=1
 start=$(date +%s)
 
+echo "== 0/4 tl-course doctor: what this machine has"
+tl-course doctor
+
 snap() { find "$@" -type f \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.ipynb_checkpoints/*' -print0 | sort -z | xargs -0 sha256sum; }
 
 echo "== 1/4 notebooks and tl_course/ in sync (nbdev-export changes nothing)"

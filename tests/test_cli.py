@@ -1,0 +1,51 @@
+"""The `tl-course` console command, as installed (the script pip wrote from [project.scripts])."""
+import os, subprocess, sys
+from pathlib import Path
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = Path(sys.executable).parent/"tl-course"
+
+def tl(*args, cwd=ROOT, **env):
+    return subprocess.run([str(EXE), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
+
+def test_help_lists_every_command():
+    r = tl("--help")
+    assert r.returncode == 0, r.stderr
+    for cmd in ("lab", "run", "doctor", "prepare", "docs"): assert cmd in r.stdout
+
+def test_doctor_report():
+    r = tl("doctor")
+    print(r.stdout)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert all(l.split()[0] in ("ok", "warn", "FAIL") for l in lines), lines
+    got = {l[6:21].strip() for l in lines}
+    for name in ("torch", "device", "precision", "data", "cache", "network", "BERT model"): assert name in got, name
+
+def test_doctor_offline_says_so():
+    r = tl("doctor", TL_OFFLINE="1")
+    assert "offline by choice (TL_OFFLINE=1)" in r.stdout
+
+def test_errors_are_one_line_with_the_fix(tmp_path):
+    r = tl("run", "no_such_lesson")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert "use a number or name from 00_core" in r.stderr
+    r = tl("doctor", cwd=tmp_path)           # doctor works anywhere
+    assert r.returncode == 0
+    r = tl("run", "all", "--nbs", str(tmp_path/"missing"))
+    assert r.returncode == 2 and "does not exist" in r.stderr
+
+def test_run_prints_the_table_with_headlines(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nfrom tl_course.core import report_headline\nreport_headline(f\"ran in {os.environ['TL_MODE']} mode\")")])
+    nbformat.write(nb, tmp_path/"10_tiny.ipynb")
+    r = tl("run", "10", "--mode", "test", "--nbs", str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "10_tiny" in r.stdout and "ran in test mode" in r.stdout and "total" in r.stdout
+    assert nbformat.read(tmp_path/"10_tiny.ipynb", as_version=4).cells[0].outputs   # outputs saved
+
+def test_course_script_is_a_shim_over_the_package():
+    src = (ROOT/"tools"/"course.py").read_text()
+    assert "from tl_course.cli import main" in src and "NotebookClient" not in src

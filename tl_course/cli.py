@@ -8,14 +8,14 @@ Docs: https://tl-course.github.io/tl_course/cli.html.md"""
 __all__ = ['match_notebooks', 'NotebookRun', 'run_notebook', 'format_table', 'run_course', 'Check', 'doctor', 'prepare', 'lab',
            'serve', 'main', 'cli']
 
-# %% ../nbs/09_cli.ipynb #7a753a64
+# %% ../nbs/09_cli.ipynb #ecf1ebcf
 import argparse, contextlib, importlib, importlib.metadata, importlib.util, json, os, platform, subprocess, sys, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 from .core import get_device, amp_dtype, cache_dir, network_available, get_mode
 from .docsite import CourseError, course_root, course_notebooks, build_site
 
-# %% ../nbs/09_cli.ipynb #95a4ff00
+# %% ../nbs/09_cli.ipynb #a621e192
 def match_notebooks(
     names, # 'all', or numbers / names / parts of names of notebooks
     nbs, # the notebooks folder
@@ -33,7 +33,7 @@ def match_notebooks(
         chosen += [p for p in hits if p not in chosen]
     return sorted(chosen, key=every.index)
 
-# %% ../nbs/09_cli.ipynb #e168dd00
+# %% ../nbs/09_cli.ipynb #75114f18
 @dataclass
 class NotebookRun:
     "The result of running one notebook."
@@ -79,7 +79,7 @@ def run_notebook(
     os.remove(hl)
     return NotebookRun(path.stem, secs, "; ".join(heads) or "-", err)
 
-# %% ../nbs/09_cli.ipynb #078b119c
+# %% ../nbs/09_cli.ipynb #f29df89c
 def format_table(
     runs:list, # `NotebookRun`s
 ) -> str:
@@ -109,7 +109,7 @@ def run_course(
     print("\n" + format_table(runs), flush=True)
     return runs
 
-# %% ../nbs/09_cli.ipynb #afca7f19
+# %% ../nbs/09_cli.ipynb #1f1c764d
 @dataclass
 class Check:
     "One line of `doctor`'s report."
@@ -128,7 +128,7 @@ def _source_models():
     except ImportError: return None
     return m if all(hasattr(m, n) for n in ("SOURCE_ARCHS", "source_model_path", "source_model")) else None
 
-# %% ../nbs/09_cli.ipynb #011a7cae
+# %% ../nbs/09_cli.ipynb #71536dff
 def _check_torch():
     import torch
     dev = get_device()
@@ -191,7 +191,7 @@ def doctor(
         for c in checks: print(c, flush=True)
     return checks
 
-# %% ../nbs/09_cli.ipynb #cf5b66b9
+# %% ../nbs/09_cli.ipynb #1a2e92b1
 def prepare(
     mode:str|None=None, # size of the source models to cache ('default' or 'test'); default: `TL_MODE`
 ) -> list:
@@ -213,7 +213,7 @@ def prepare(
     for line in done[1:]: print(line, flush=True)
     return done
 
-# %% ../nbs/09_cli.ipynb #faf2f323
+# %% ../nbs/09_cli.ipynb #98910e5a
 def lab(
     nbs=None, # the notebooks folder; default: the checkout's nbs/
     args=(), # more arguments for `jupyter lab`
@@ -235,7 +235,7 @@ def serve(
         print(f"serving {folder} on http://127.0.0.1:{srv.server_address[1]}/ (Ctrl-C stops)", flush=True)
         with contextlib.suppress(KeyboardInterrupt): srv.serve_forever()
 
-# %% ../nbs/09_cli.ipynb #f9180b3d
+# %% ../nbs/09_cli.ipynb #470694ec
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise CourseError(f"{message} (see `{self.prog} --help`)")
 

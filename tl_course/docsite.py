@@ -9,12 +9,12 @@ __all__ = ['SITE_CONF', 'CourseError', 'course_root', 'course_notebooks', 'cell_
            'autodoc_block', 'link_names', 'stage_notebook', 'stage_site', 'add_param_docs', 'clean_docstring',
            'SiteBuild', 'build_site']
 
-# %% ../nbs/08_docsite.ipynb #ae225443
+# %% ../nbs/08_docsite.ipynb #7c183efe
 import ast, json, os, re, shutil, subprocess, sys, time, importlib, importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# %% ../nbs/08_docsite.ipynb #786a28f8
+# %% ../nbs/08_docsite.ipynb #a166861e
 class CourseError(Exception):
     "An error the user can fix; its message says how (the command line prints it as one line)."
 
@@ -31,7 +31,7 @@ def course_root(
     raise CourseError(f"No course checkout found from {starts[0]}: run this inside a clone of the course "
                       "(the folder with pyproject.toml and nbs/), or pass the notebooks folder with --nbs.")
 
-# %% ../nbs/08_docsite.ipynb #6ed3dbee
+# %% ../nbs/08_docsite.ipynb #2f1665ea
 def course_notebooks(
     nbs, # the notebooks folder
 ) -> dict:
@@ -45,7 +45,7 @@ def course_notebooks(
     if other: sections["More"] = other
     return sections
 
-# %% ../nbs/08_docsite.ipynb #a8cb97f0
+# %% ../nbs/08_docsite.ipynb #55c40eaa
 _DIRECTIVE = re.compile(r"^\s*#\s*\|\s*([\w-]+)\s*:?\s*(.*?)\s*$")
 _NBVAL = re.compile(r"^\s*#\s*NBVAL_\w+\s*$")
 
@@ -65,7 +65,7 @@ def strip_directives(
     "The source without directive comments and nbval markers, as a reader should see it."
     return "\n".join(l for l in source.splitlines() if not (_DIRECTIVE.match(l) or _NBVAL.match(l))).strip("\n")
 
-# %% ../nbs/08_docsite.ipynb #977e20ee
+# %% ../nbs/08_docsite.ipynb #e6e39163
 def defined_names(
     source:str, # code of an exported cell
 ) -> list:
@@ -98,7 +98,7 @@ def autodoc_block(
         out.append(f".. {kind}:: {module}.{n}\n{opts}")
     return f"```{{eval-rst}}\n" + "\n".join(out) + "```" if out else ""
 
-# %% ../nbs/08_docsite.ipynb #bbcc6a84
+# %% ../nbs/08_docsite.ipynb #1771a2fb
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 def link_names(
@@ -117,7 +117,7 @@ def link_names(
         out.append(line)
     return "\n".join(out)
 
-# %% ../nbs/08_docsite.ipynb #e39557ce
+# %% ../nbs/08_docsite.ipynb #4fc2e90b
 _KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
            "language_info": {"name": "python", "pygments_lexer": "ipython3"}}
 _DROP = {"default_exp", "hide", "exporti", "exports_hidden"}
@@ -152,7 +152,7 @@ def stage_notebook(
             if doc: cells.append(_md_cell(doc))
     return {"cells": cells, "metadata": dict(_KERNEL), "nbformat": 4, "nbformat_minor": 5}
 
-# %% ../nbs/08_docsite.ipynb #8c1cab6e
+# %% ../nbs/08_docsite.ipynb #c49dd5af
 def _write(path:Path, text:str):
     "Write `text` to `path` unless it already holds exactly that (keeps Sphinx's incremental build incremental)."
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,7 +175,7 @@ def _public(module:str) -> set:
     except ImportError as e:
         raise CourseError(f"Cannot import {module} to document it ({e}): run `nbdev-export` and install the course with `pip install -e .`") from None
 
-# %% ../nbs/08_docsite.ipynb #ad8d3e98
+# %% ../nbs/08_docsite.ipynb #a36996df
 SITE_CONF = '''# Sphinx configuration of the offline course site (written by tl_course.docsite; do not edit)
 from tl_course.docsite import add_param_docs, clean_docstring
 project = {title!r}
@@ -209,7 +209,7 @@ def setup(app):
 def _toctree(caption, entries):
     return f"```{{toctree}}\n:caption: {caption}\n:hidden:\n:maxdepth: 1\n\n" + "\n".join(entries) + "\n```"
 
-# %% ../nbs/08_docsite.ipynb #19d2b203
+# %% ../nbs/08_docsite.ipynb #3fd35789
 def stage_site(
     nbs, # the course's notebooks folder
     src, # the folder to write Sphinx's sources into
@@ -254,7 +254,7 @@ def stage_site(
         if f.is_file() and f.suffix in (".ipynb", ".md") and rel not in written: f.unlink(); removed.append(rel)
     return {"sections": {k: [p.stem for p in v] for k, v in sections.items()}, "api": api, "removed": removed}
 
-# %% ../nbs/08_docsite.ipynb #0dc95173
+# %% ../nbs/08_docsite.ipynb #c7fa4a41
 def add_param_docs(app, what, name, obj, options, lines):
     "autodoc hook: append each parameter's docments comment as a `:param:` field."
     if what not in ("function", "method", "class") or not callable(obj): return
@@ -274,7 +274,7 @@ def clean_docstring(app, what, name, obj, options, lines):
     elif what == "data" and lines and lines[0].strip() and lines[0].strip() in (type(obj).__doc__ or ""): lines[:] = []
     lines[:] = [re.sub(r"(?<![`:])`([^`]+)`(?!`)", r"``\1``", l) for l in lines]
 
-# %% ../nbs/08_docsite.ipynb #e2700b7c
+# %% ../nbs/08_docsite.ipynb #dc30d76a
 @dataclass
 class SiteBuild:
     "What `build_site` built: where, how many pages, how long it took, and Sphinx's warnings."

@@ -134,12 +134,17 @@ def test_screenshots(site, browser_context):
     if math.count(): math.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS/"home.png"))
     sections = course_notebooks(ROOT/"nbs")
-    # a lesson with a plot (the first lesson that has one; else the library notebook with the most plots)
+    # a lesson, preferably one with a plot (else a library notebook with one), scrolled to its first plot or formula
     cands = sections["Lessons"] + sections["Library"]
-    lesson = max(cands, key=lambda p: (_expected_output_images(p) > 0, p in sections["Lessons"], -cands.index(p)))
+    def _rank(p):
+        lesson, plots = p in sections["Lessons"], _expected_output_images(p) > 0
+        return (lesson and plots, lesson, plots, -cands.index(p))
+    lesson = max(cands, key=_rank)
     page.goto(base + f"{lesson.stem}.html", wait_until="load")
-    img = page.locator(".cell_output img").first
-    if img.count(): img.scroll_into_view_if_needed()
+    page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
+    for sel in (".cell_output img", "mjx-container"):
+        el = page.locator(sel).first
+        if el.count(): el.scroll_into_view_if_needed(); break
     page.screenshot(path=str(SHOTS/"lesson.png"))
     for f in ("home.png", "lesson.png"): assert (SHOTS/f).stat().st_size > 10_000, f"{f} looks empty"
     print(f"screenshots: {SHOTS/'home.png'}, {SHOTS/'lesson.png'} ({lesson.stem})")

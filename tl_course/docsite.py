@@ -123,6 +123,7 @@ _KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "langua
 _DROP = {"default_exp", "hide", "exporti", "exports_hidden"}
 
 def _md_cell(text): return {"cell_type": "markdown", "metadata": {}, "source": text}
+def _with_ids(cells): return [dict(c, id=f"cell-{i}") for i, c in enumerate(cells)]
 
 def stage_notebook(
     nb:dict, # a notebook, as loaded from JSON
@@ -150,7 +151,7 @@ def stage_notebook(
         if module and ("export" in d or "exports" in d):
             doc = autodoc_block(module, defined_names(code), public)
             if doc: cells.append(_md_cell(doc))
-    return {"cells": cells, "metadata": dict(_KERNEL), "nbformat": 4, "nbformat_minor": 5}
+    return {"cells": _with_ids(cells), "metadata": dict(_KERNEL), "nbformat": 4, "nbformat_minor": 5}
 
 # %% ../nbs/08_docsite.ipynb #c49dd5af
 def _write(path:Path, text:str):
@@ -182,7 +183,10 @@ project = {title!r}
 author = {author!r}
 copyright = {author!r}
 html_title = {title!r}
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.viewcode", "sphinx.ext.mathjax", "sphinx-mathjax-offline"]
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.viewcode", "sphinx.ext.mathjax"]
+# MathJax 3 from the sphinx-mathjax-offline package, copied into the site's _static/mathjax: no CDN
+html_static_path = [{mathjax_static!r}]
+mathjax_path = "mathjax/tex-chtml.js"
 nb_execution_mode = "off"                 # show the stored outputs; never run the notebooks here
 nb_ipywidgets_js = {{}}                    # no widget manager from a CDN: widgets show their text fallback
 nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
@@ -244,10 +248,12 @@ def stage_site(
     home = stage_notebook(home, targets)
     nav = [_toctree(sec, [p.stem for p in ps]) for sec, ps in sections.items() if ps]
     if api: nav.append(_toctree("Reference", ["api/index"]))
-    home["cells"].append(_md_cell("\n\n".join(nav)))
+    home["cells"] = _with_ids(home["cells"] + [_md_cell("\n\n".join(nav))])
     _write(src/"index.ipynb", json.dumps(home, indent=1, ensure_ascii=False)); written.add("index.ipynb")
     author = "tl_course authors"
-    _write(src/"conf.py", SITE_CONF.format(title=title, author=author, repo=repo)); written.add("conf.py")
+    mathjax = importlib.util.find_spec("sphinx-mathjax-offline")
+    static = str(Path(mathjax.origin).parent/"static") if mathjax else ""
+    _write(src/"conf.py", SITE_CONF.format(title=title, author=author, repo=repo, mathjax_static=static)); written.add("conf.py")
     removed = []
     for f in list(src.rglob("*")):   # pages whose notebook is gone
         rel = f.relative_to(src).as_posix()
@@ -272,7 +278,7 @@ def clean_docstring(app, what, name, obj, options, lines):
     "autodoc hook: markdown `code` to reStructuredText ``code``; no online 'Docs:' line; no type docstring on constants."
     if what == "module": lines[:] = [l for l in lines if not l.startswith("Docs: ")]
     elif what == "data" and lines and lines[0].strip() and lines[0].strip() in (type(obj).__doc__ or ""): lines[:] = []
-    lines[:] = [re.sub(r"(?<![`:])`([^`]+)`(?!`)", r"``\1``", l) for l in lines]
+    lines[:] = [re.sub(r"(?<![`:])`([^`]+)`(?!`)(\w?)", lambda m: f"``{m[1]}``" + (f"\\ {m[2]}" if m[2] else ""), l) for l in lines]
 
 # %% ../nbs/08_docsite.ipynb #dc30d76a
 @dataclass

@@ -105,27 +105,21 @@ TRANSFER = textwrap.dedent('''
         except ModuleNotFoundError: pass
     from tl_course.core import seed_everything, get_device
     from tl_course.data import FashionTask, image_transform, make_loader
+    from tl_course.train import fit
     t0 = time.perf_counter()
     g = seed_everything(0)
     tf = image_transform(28, 1)
     body = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3, padding=1),
                          nn.ReLU(), nn.AdaptiveAvgPool2d(4), nn.Flatten())
-    def train(model, ds, epochs, lr):
-        opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr)
-        for _ in range(epochs):
-            for x, y in make_loader(ds, 64, shuffle=True, seed=0):
-                opt.zero_grad(); nn.functional.cross_entropy(model(x), y).backward(); opt.step()
-    @torch.no_grad()
-    def accuracy(model, ds):
-        model.eval(); ok = n = 0
-        for x, y in make_loader(ds, 256): ok += (model(x).argmax(1) == y).sum().item(); n += len(y)
-        model.train(); return ok / n
-    # source task A: 100 images per class; then a new head on the frozen body for B with 10 labels per class
-    train(nn.Sequential(body, nn.Linear(512, 5)), FashionTask("A", "train", 100, tf), epochs=3, lr=3e-3)
+    # source task A: 100 images per class; then a new head on the frozen body for B with 10 labels per class,
+    # both trained by the course's one loop
+    fit(nn.Sequential(body, nn.Linear(512, 5)), make_loader(FashionTask("A", "train", 100, tf), 64, shuffle=True),
+        epochs=3, lr=3e-3, show=False)
     for p in body.parameters(): p.requires_grad_(False)
     target = nn.Sequential(body, nn.Linear(512, 5))
-    train(target, FashionTask("B", "train", 10, tf), epochs=20, lr=1e-2)
-    acc = accuracy(target, FashionTask("B", "test", 100, tf))
+    res = fit(target, make_loader(FashionTask("B", "train", 10, tf), 16, shuffle=True),
+              make_loader(FashionTask("B", "test", 60, tf), 300), epochs=10, lr=1e-2, show=False)
+    acc = res.history[-1]["accuracy"]
     print(f"transfer A->B, frozen body, 10 labels/class: B-test accuracy {acc:.3f} on {get_device()} in {time.perf_counter() - t0:.1f} s")
     assert acc > 0.5, acc   # chance is 0.2
 ''')

@@ -219,10 +219,12 @@ def lab(
     args=(), # more arguments for `jupyter lab`
 ) -> int:
     "Open JupyterLab on the course's notebooks (blocks until it is stopped); return its exit code."
+    # as root (a container, a classroom VM) JupyterLab refuses to start unless told that this is intended
     _need("jupyterlab", "lab")
     nbs = Path(nbs) if nbs else course_root()/"nbs"
     if not nbs.is_dir(): raise CourseError(f"Notebooks folder {nbs} does not exist: pass the course's nbs/ folder with --nbs.")
-    return subprocess.call([sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={nbs}", *args])
+    root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args else []
+    return subprocess.call([sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={nbs}", *root, *args])
 
 def serve(
     folder, # the folder to serve

@@ -116,7 +116,7 @@ class Check:
     name: str
     status: str  # 'ok', 'warn' or 'FAIL'
     detail: str
-    def __str__(self): return f"{self.status:<4}  {self.name:<14} {self.detail}"
+    def __str__(self): return f"{self.status:<4}  {self.name:<16} {self.detail}"
 
 def _version(dist):
     try: return importlib.metadata.version(dist)

@@ -274,11 +274,17 @@ def add_param_docs(app, what, name, obj, options, lines):
             if ":return" not in have: lines.append(f":returns: {comment}")
         elif f":param {p}:" not in have: lines.append(f":param {p}: {comment}")
 
+_TICKS = re.compile(r"(:[\w:.-]+:`[^`]*`|``[^`]*``)|`([^`]+)`(\w?)")   # an rST role or literal (kept) | markdown `code`
+
+def _rst_literal(m):
+    if m[1]: return m[1]
+    return f"``{m[2]}``" + (f"\\ {m[3]}" if m[3] else "")   # rST needs an escaped space before a suffix: ``Check``\ s
+
 def clean_docstring(app, what, name, obj, options, lines):
     "autodoc hook: markdown `code` to reStructuredText ``code``; no online 'Docs:' line; no type docstring on constants."
     if what == "module": lines[:] = [l for l in lines if not l.startswith("Docs: ")]
     elif what == "data" and lines and lines[0].strip() and lines[0].strip() in (type(obj).__doc__ or ""): lines[:] = []
-    lines[:] = [re.sub(r"(?<![`:])`([^`]+)`(?!`)(\w?)", lambda m: f"``{m[1]}``" + (f"\\ {m[2]}" if m[2] else ""), l) for l in lines]
+    lines[:] = [_TICKS.sub(_rst_literal, l) for l in lines]
 
 # %% ../nbs/08_docsite.ipynb #dc30d76a
 @dataclass

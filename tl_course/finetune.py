@@ -9,7 +9,6 @@ __all__ = ['copy_stages', 'top_losses', 'plot_top_losses']
 
 # %% ../nbs/11_fine_tuning.ipynb #a0ccc796
 import math
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

@@ -12,7 +12,7 @@ import json, os, sys, time
 import torch
 from torch import nn
 from tl_course.data import FashionTask, image_transform, make_loader
-from tl_course.train import fit, Callback
+from tl_course.train import fit, Callback, Checkpoint
 
 ckpt, resume = (sys.argv[1] if sys.argv[1] != "-" else None), sys.argv[2] == "resume"
 pause_at = tuple(int(v) for v in os.environ["PAUSE_AT"].split(",")) if os.environ.get("PAUSE_AT") else None
@@ -28,17 +28,19 @@ model = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReL
                       nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
                       nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.2), nn.Linear(32, 5))
 tf = image_transform(16, channels=1)
-train = make_loader(FashionTask("B", "train", n_per_class=40, transform=image_transform(16, channels=1, augment=True)), 32, shuffle=True, device="cpu")
+train_ds = FashionTask("B", "train", n_per_class=40, transform=image_transform(16, channels=1, augment=True))
+train = make_loader(train_ds, 32, shuffle=True, device="cpu")
 valid = make_loader(FashionTask("B", "test", n_per_class=40, transform=tf), 100, device="cpu")
-res = fit(model, train, valid, epochs=4, lr=3e-3, device="cpu", ckpt=ckpt, resume=resume, seed=1,
-          callbacks=[PauseAt()] if pause_at else [], show=True)
+cbs = ([PauseAt()] if pause_at else []) + ([Checkpoint(ckpt, resume=resume)] if ckpt else [])
+res = fit(model, train, valid, epochs=4, lr=3e-3, device="cpu", seed=1, callbacks=cbs, show=True)
 print("HISTORY " + json.dumps([{k: v for k, v in r.items() if k != "time"} for r in res.history]), flush=True)
 '''
 
 ENV = {**os.environ, "TL_MODE": "test", "PYTHONUNBUFFERED": "1", "TL_DEVICE": "cpu"}
 
 def _run(*args, env=None, timeout=120):
-    r = subprocess.run([sys.executable, "-c", JOB, *args], capture_output=True, text=True, timeout=timeout, env=env or ENV)
+    r = subprocess.run([sys.executable, "-c", JOB, *args], capture_output=True, text=True, timeout=timeout,
+                       env=env or ENV)
     assert r.returncode == 0, r.stderr[-3000:]
     line = [l for l in r.stdout.splitlines() if l.startswith("HISTORY ")][-1]
     return json.loads(line[len("HISTORY "):]), r.stdout
@@ -48,8 +50,8 @@ def test_sigkill_mid_epoch_then_resume(tmp_path):
     from tl_course.train import load_checkpoint
     ckpt = tmp_path/"ckpt"
     # Kill the run with SIGKILL while it is inside its third epoch (epoch index 2, batch 3 of 7).
-    p = subprocess.Popen([sys.executable, "-c", JOB, str(ckpt), "fresh"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         text=True, env={**ENV, "PAUSE_AT": "2,3"})
+    p = subprocess.Popen([sys.executable, "-c", JOB, str(ckpt), "fresh"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, env={**ENV, "PAUSE_AT": "2,3"})
     t0, seen = time.time(), ""
     for line in p.stdout:
         seen += line

@@ -19,9 +19,10 @@ import torch
 from torch.utils.data import TensorDataset, DataLoader
 from tl_course.core import get_device
 from tl_course.data import FashionTask, image_transform, make_loader
-from tl_course.models import (create_model, freeze, truncate, feature_classifier, extract_features, train_head,
-                              clear_feature_cache, inference_path)
-from tl_course.train import fit
+from tl_course.models import truncate
+from tl_course.weights import create_model
+from tl_course.features import feature_classifier, extract_features, train_head, clear_feature_cache, inference_path
+from tl_course.train import fit, freeze
 
 def p1(model, train_ds, test_ds, epochs=10, lr=3e-3, batch_size=32):
     head = dict(epochs=epochs, lr=lr, batch_size=batch_size, standardize=False, seed=0)
@@ -33,7 +34,7 @@ def p1(model, train_ds, test_ds, epochs=10, lr=3e-3, batch_size=32):
     t_cached = time.perf_counter() - t0
     # the seeds' way: the same head on the frozen body, the body recomputed for every batch of every epoch
     clf = feature_classifier(torch.empty(1, tr["layer4"].shape[1]), 5, standardize=False, seed=0)
-    net = freeze(truncate(model, "layer4", clf))
+    net = freeze(truncate(model, "layer4", clf), train_last=1)  # the head alone trains
     t0 = time.perf_counter()
     again = fit(net, make_loader(train_ds, batch_size, shuffle=True, seed=0), make_loader(test_ds, 256), epochs=epochs,
                 lr=lr, seed=0, show=False)

@@ -18,21 +18,17 @@ import argparse, copy, os, time
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
-from tl_course.core import amp_dtype, seed_everything
+from tl_course.core import amp_dtype, seed_everything, mode
 from tl_course.data import FashionTask, image_transform, make_loader
 from tl_course.train import fit, Callback
 
 def build_model(kind):
     "The model to fine-tune and its input size: the course's ResNet-18 pretrained on A, or torchvision's at random init."
     if kind == "source":
-        from tl_course.models import source_model, source_model_path, source_recipe, create_model, load_weights
+        from tl_course.weights import source_model, source_model_path, source_recipe, create_model
         recipe = source_recipe("resnet18")
         if not source_model_path("resnet18", recipe).is_file():   # not pretrained in this mode yet: use the short test recipe
-            old = os.environ.get("TL_MODE"); os.environ["TL_MODE"] = "test"
-            try: recipe = source_recipe("resnet18")
-            finally:
-                if old is None: del os.environ["TL_MODE"]
-                else: os.environ["TL_MODE"] = old
+            with mode("test"): recipe = source_recipe("resnet18")
         src = source_model("resnet18", recipe)
         model = create_model("resnet18", 5, small=True)
         model.body.load_state_dict(src.body.state_dict())     # the A-pretrained body, a new 5-class head
@@ -99,12 +95,14 @@ def main():
                          "the comparison fair: with 2 threads and more runnable jobs than cores, the many tiny ops of batch 4 "
                          "suffer far more from threads waiting on each other than fit's larger batches do")
     ap.add_argument("--model", choices=["source", "resnet18"], default=None,
-                    help="default: the course's source model if tl_course.models exists, else resnet18")
+                    help="default: the course's source model if tl_course.weights exists, else resnet18")
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     kind = a.model
     if kind is None:
-        try: import tl_course.models; kind = "source"
+        try:
+            import tl_course.weights
+            kind = "source"
         except ImportError: kind = "resnet18"
     model, size, desc = build_model(kind)
     train = FashionTask("B", "train", n_per_class=a.n_per_class, transform=image_transform(size, 3, augment=True))

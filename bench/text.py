@@ -22,9 +22,9 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 from tl_course.core import seed_everything
-from tl_course.train import fit, Callback
+from tl_course.train import fit, Callback, predict
 from tl_course.text import (load_encoder, load_debian_sections, text_features, tokenize_texts, pool_hidden, TokenizedTexts,
-                            PadCollate, LengthGroupedBatchSampler, TextClassifier, predict_logits, text_loader, TextDataset)
+                            PadCollate, LengthGroupedBatchSampler, TextClassifier, text_loader, TextDataset)
 
 MAX_LEN = 128
 
@@ -82,9 +82,10 @@ def main():
           f"{torch.get_num_threads()} thread(s), fp32, {a.clock} clock")
 
     # embedding
-    fixed_length_features(enc, tok, texts[:8]); text_features(enc, tok, texts[:8], MAX_LEN, amp=False, cache=False, show=False)  # warm-up
+    fixed_length_features(enc, tok, texts[:8])  # warm-up
+    text_features(enc, tok, texts[:8], MAX_LEN, amp=False, cache=None, show=False)
     t_fix, f_fix, t_dyn, f_dyn = best_of_interleaved(lambda: fixed_length_features(enc, tok, texts),
-        lambda: text_features(enc, tok, texts, MAX_LEN, batch_size=32, amp=False, cache=False, show=False)["mean"], a.repeats)
+        lambda: text_features(enc, tok, texts, MAX_LEN, batch_size=32, amp=False, cache=None, show=False)["mean"], a.repeats)
     from sklearn.linear_model import LogisticRegression
     half = len(texts) // 2
     clf = LogisticRegression(max_iter=3000).fit(f_fix[:half].numpy(), labels[:half].numpy())
@@ -106,7 +107,7 @@ def main():
         dl = DataLoader(tds, batch_sampler=batches, collate_fn=PadCollate(tok.pad_token_id, pad_to))
         timer = StepTimer()
         fit(model, dl, epochs=1, lr=1e-4, sched="constant", amp=False, show=False, seed=0, callbacks=[timer])
-        return (timer.t[-1] - timer.t[0]) / (len(tds) - len(batches[0])), predict_logits(model, eval_dl, amp=False)[0]
+        return (timer.t[-1] - timer.t[0]) / (len(tds) - len(batches[0])), predict(model, eval_dl, amp=False)[0]
     train(None)  # warm-up
     # the two ways run in turn, best of `repeats` each, so a burst of load on a shared machine hits both
     runs_fix, runs_dyn = [], []

@@ -44,9 +44,22 @@ def test_run_prints_the_table_with_headlines(tmp_path):
     assert "10_tiny" in r.stdout and "ran in test mode" in r.stdout and "total" in r.stdout
     assert nbformat.read(tmp_path/"10_tiny.ipynb", as_version=4).cells[0].outputs   # outputs saved
 
-def test_course_script_is_a_shim_over_the_package():
-    src = (ROOT/"tools"/"course.py").read_text()
-    assert "from tl_course.cli import main" in src and "NotebookClient" not in src
+def test_run_with_no_names_runs_every_notebook_in_order(tmp_path):
+    cells = {"10_b": "from tl_course.core import report_headline\nreport_headline('b ran')", "00_a": "x = 1"}
+    for name, src in cells.items():
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src)]), tmp_path/f"{name}.ipynb")
+    r = tl("run", "--mode", "test", "--no-save", "--nbs", str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.index("[1/2] 00_a.ipynb") < r.stdout.index("[2/2] 10_b.ipynb")
+    table = r.stdout.split("\n\n", 1)[1].splitlines()
+    assert [l.split()[0] for l in table] == ["notebook", "--------", "00_a", "10_b", "total"], table
+    assert table[3].endswith("b ran")
+
+def test_course_script_calls_the_command():
+    # one runner: tools/course.sh calls `tl-course run`, with no second argument parser beside it
+    assert not (ROOT/"tools"/"course.py").exists()
+    lines = (ROOT/"tools"/"course.sh").read_text().splitlines()
+    assert 'tl-course run "$@"' in lines and "nbdev-clean" in lines and "tl-course docs" in lines
 
 def test_prepare_caches_the_source_models():
     # test-mode recipes: the nbval run of 03_models has usually cached them already; if not, this pretrains them

@@ -10,7 +10,8 @@ from pathlib import Path
 from urllib.parse import urldefrag, unquote, urlparse
 import pytest
 from conftest import ROOT, SHOTS
-from tl_course.docsite import build_site, course_notebooks, stage_notebook
+from tl_course.course import course_notebooks
+from tl_course.docsite import build_site, stage_notebook
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a): pass
@@ -108,18 +109,25 @@ def test_navigation_and_api_reference(site):
         if not nbs: continue
         assert f">{sec}<" in home, f"home page sidebar has no {sec} section"
         for p in nbs: assert f'href="{p.stem}.html"' in home, f"home page does not link to {p.stem}"
-    # library first, then lessons, in the sidebar
+    # library, then tools, then lessons, in the sidebar
     nav = home[home.index('class="caption-text"'):]
     nav = nav[:nav.index("</nav>")]
     order = list(dict.fromkeys(re.findall(r'href="(\d\d_\w+)\.html"', nav)))
     assert order == [p.stem for ps in sections.values() for p in ps], order
-    # the API reference documents every exported name of every module
+    captions = re.findall(r'class="caption-text">(\w+)<', nav)
+    assert captions == [sec for sec, nbs in sections.items() if nbs] + ["Reference"], captions
+    # the API reference lists the modules by section (the library's apart from the tools'), documenting every name
+    api = b.structure["api"]
+    assert list(api) == [sec for sec in sections if sec in api], api
+    assert "api/core" in api["Library"] and "api/course" in api["Tools"], api
+    api_index = (b.out/"api"/"index.html").read_text()
+    assert re.findall(r'<section id="(\w+)">', api_index) == [sec.lower() for sec in api], "API index sections"
     import importlib
-    for api in b.structure["api"]:
-        mod = "tl_course." + api.split("/", 1)[1]
-        text = (b.out/f"{api}.html").read_text()
+    for page in (page for pages in api.values() for page in pages):
+        mod = "tl_course." + page.split("/", 1)[1]
+        text = (b.out/f"{page}.html").read_text()
         missing = [n for n in importlib.import_module(mod).__all__ if f'id="{mod}.{n}"' not in text]
-        assert not missing, f"{api}: not documented: {missing}"
+        assert not missing, f"{page}: not documented: {missing}"
     # a lesson page has prev/next navigation
     first = next(iter(sections["Lessons"] or sections["Library"]))
     assert 'class="left-prev"' in (b.out/f"{first.stem}.html").read_text()

@@ -6,26 +6,29 @@ Docs: https://tl-course.github.io/tl_course/domain_adaptation.html.md"""
 
 # %% auto #0
 __all__ = ['DOMAIN_LOSSES', 'coral_loss', 'mmd_loss', 'grad_reverse', 'DomainDiscriminator', 'dann_loss', 'shift_images',
-           'ShiftedFashionTask', 'Unlabelled', 'DomainModel', 'DomainAdaptLoss', 'adapt_run', 'fit_accuracy',
-           'domain_features']
+           'ShiftedFashionTask', 'Unlabelled', 'DomainModel', 'DomainAdaptLoss', 'adapt_run', 'domain_features']
 
 # %% ../nbs/14_domain_adaptation.ipynb #b7403c0b
 import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .multitask import check_lambda
+from .train import check_lambda
 
 # %% ../nbs/14_domain_adaptation.ipynb #3c5b4a5b
 def _check_pair(fs:torch.Tensor, ft:torch.Tensor):
     "Fail clearly unless `fs` and `ft` are 2-D feature batches of one size on one device."
     if fs.device != ft.device:
-        raise ValueError(f"Source features on {fs.device} but target features on {ft.device}: run both batches through the model on one device.")
+        raise ValueError(f"Source features on {fs.device} but target features on {ft.device}: "
+                         "run both batches through the model on one device.")
     if fs.dim() != 2 or ft.dim() != 2:
-        raise ValueError(f"Expected 2-D feature batches (batch × features), got {tuple(fs.shape)} and {tuple(ft.shape)}: pool or flatten the body's output first.")
+        raise ValueError(f"Expected 2-D feature batches (batch × features), got {tuple(fs.shape)} and "
+                         f"{tuple(ft.shape)}: pool or flatten the body's output first.")
     if fs.shape[1] != ft.shape[1]:
-        raise ValueError(f"Source features have {fs.shape[1]} dimensions but target features {ft.shape[1]}: take both from the same layer of the same body.")
-    if len(fs) < 2 or len(ft) < 2: raise ValueError("Each domain batch needs at least 2 examples to compare distributions: use a larger batch.")
+        raise ValueError(f"Source features have {fs.shape[1]} dimensions but target features {ft.shape[1]}: "
+                         "take both from the same layer of the same body.")
+    if len(fs) < 2 or len(ft) < 2:
+        raise ValueError("Each domain batch needs at least 2 examples to compare distributions: use a larger batch.")
 
 # %% ../nbs/14_domain_adaptation.ipynb #fc05d610
 def coral_loss(
@@ -57,7 +60,9 @@ def mmd_loss(
 # %% ../nbs/14_domain_adaptation.ipynb #febc9d16
 class _GradReverse(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, lam): ctx.lam = lam; return x.view_as(x)
+    def forward(ctx, x, lam):
+        ctx.lam = lam
+        return x.view_as(x)
     @staticmethod
     def backward(ctx, g): return -ctx.lam * g, None
 
@@ -75,7 +80,8 @@ class DomainDiscriminator(nn.Module):
                  hidden:int=128, # hidden units
                 ):
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(feat_dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+        self.net = nn.Sequential(nn.Linear(feat_dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
+                                 nn.Linear(hidden, 1))
     def forward(self, f, lam:float=1.0): return self.net(grad_reverse(f, lam)).squeeze(-1)
 
 def dann_loss(
@@ -99,7 +105,8 @@ def shift_images(
     chunk:int=8192, # images per vectorised step (bounds memory)
 ) -> torch.Tensor:
     "Put each grey image in front of its own random colour texture (MNIST-M style): uint8 N×3×H×W."
-    if x.dim() != 3 or x.dtype != torch.uint8: raise ValueError(f"shift_images takes uint8 images N×H×W, got {x.dtype} {tuple(x.shape)}.")
+    if x.dim() != 3 or x.dtype != torch.uint8:
+        raise ValueError(f"shift_images takes uint8 images N×H×W, got {x.dtype} {tuple(x.shape)}.")
     n, h, w = x.shape
     g = torch.Generator().manual_seed(seed)
     yy, xx = torch.meshgrid(torch.linspace(0, 1, h), torch.linspace(0, 1, w), indexing="ij")
@@ -109,7 +116,10 @@ def shift_images(
         freq = torch.rand(m, 2, generator=g) * 5 + 1                   # 1–6 cycles per image
         ang = torch.rand(m, 2, generator=g) * math.pi
         ph = torch.rand(m, 2, generator=g) * 2 * math.pi
-        waves = [torch.sin(2 * math.pi * freq[:, k, None, None] * (xx * torch.cos(ang[:, k, None, None]) + yy * torch.sin(ang[:, k, None, None])) + ph[:, k, None, None]) for k in (0, 1)]
+        waves = []
+        for k in (0, 1):
+            along = xx * torch.cos(ang[:, k, None, None]) + yy * torch.sin(ang[:, k, None, None])
+            waves.append(torch.sin(2 * math.pi * freq[:, k, None, None] * along + ph[:, k, None, None]))
         mix = ((waves[0] + waves[1]) / 4 + 0.5)[:, None]                 # m×1×h×w in [0, 1]
         c1, c2 = torch.rand(m, 3, 1, 1, generator=g), torch.rand(m, 3, 1, 1, generator=g)
         tex = c1 * mix + c2 * (1 - mix) + 0.08 * torch.randn(m, 3, h, w, generator=g)
@@ -128,32 +138,38 @@ class ShiftedFashionTask(FashionTask):
 
 # %% ../nbs/14_domain_adaptation.ipynb #751b4216
 from torch.utils.data import Dataset
-from .train import fit, Callback, to_device
-from .multitask import lambda_schedule, conv_body, steps_loader
+from .data import steps_loader
+from .models import make_head, conv_body
+from .train import fit, AuxLoss, lambda_schedule
 
 class Unlabelled(Dataset):
     "A view of an (image, label) data set that yields images only: the unlabelled target domain."
-    def __init__(self, ds): self.ds = ds
+    def __init__(self,
+                 ds, # an (image, label) data set
+                ):
+        self.ds = ds
     def __len__(self): return len(self.ds)
     def __getitem__(self, i): return self.ds[i][0]
 
 class DomainModel(nn.Module):
-    "Body → pooled features → classifier, with an optional domain discriminator (for DANN)."
+    "Body → head (pool + flatten + classifier, from `make_head`), with an optional domain discriminator (for DANN)."
     def __init__(self,
-                 body:nn.Module, # feature extractor (feature maps are average-pooled)
+                 body:nn.Module, # feature extractor (its feature maps are average-pooled by the head)
                  feat_dim:int, # channels of the body's output
                  n_classes:int, # classes of the task
                  discriminator:bool=False, # add a `DomainDiscriminator` as `.disc`
                 ):
         super().__init__()
-        self.body, self.pool, self.head = body, nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten()), nn.Linear(feat_dim, n_classes)
+        self.body, self.head = body, make_head(feat_dim, n_classes)
         self.disc = DomainDiscriminator(feat_dim) if discriminator else None
-    def features(self, x): return self.pool(self.body(x))
-    def forward(self, x): return self.head(self.features(x))
+    def features(self, x):
+        "Pooled features of `x`: the body's feature maps through the head without its classifier."
+        return self.head[:-1](self.body(x))
+    def forward(self, x): return self.head(self.body(x))
 
 DOMAIN_LOSSES = ("coral", "mmd", "dann")
 
-class DomainAdaptLoss(Callback):
+class DomainAdaptLoss(AuxLoss):
     "A `fit` callback: L = L_task(source) + λ·L_domain(source features, unlabelled target features)."
     def __init__(self,
                  target_dl, # DataLoader of unlabelled target images (batches of images only); cycled
@@ -161,39 +177,42 @@ class DomainAdaptLoss(Callback):
                  lam=1.0, # λ, or a schedule mapping progress p in [0, 1] to λ
                  total_steps:int|None=None, # training steps of the whole fit (needed for a schedule)
                 ):
-        if method not in DOMAIN_LOSSES: raise ValueError(f"Unknown domain loss {method!r}: use one of {DOMAIN_LOSSES}.")
-        if callable(lam) and not total_steps: raise ValueError("A λ schedule needs total_steps (epochs × len(train_dl)).")
-        self.target_dl, self.method, self.total_steps = target_dl, method, total_steps
-        self.schedule = lam if callable(lam) else (lambda p, l=check_lambda(lam): l)
-        self._it = None
-    def _next_target(self):
-        if self._it is None: self._it = iter(self.target_dl)
-        try: xt = next(self._it)
-        except StopIteration: self._it = iter(self.target_dl); xt = next(self._it)
-        if isinstance(xt, (tuple, list)):
-            raise ValueError("The target loader yields (image, label) pairs: wrap the target data set in Unlabelled(...) so no target label is used.")
-        return xt
+        if method not in DOMAIN_LOSSES:
+            raise ValueError(f"Unknown domain loss {method!r}: use one of {DOMAIN_LOSSES}.")
+        super().__init__(target_dl, lam, total_steps)
+        self.method = method
     def before_fit(self, run):
-        self._it = None
+        "Check that DANN has its discriminator, then start the target loader afresh."
         if self.method == "dann" and getattr(run.model, "disc", None) is None:
-            raise ValueError("DANN needs a domain discriminator: build the model with DomainModel(..., discriminator=True).")
-    def compute_loss(self, run, batch):
-        if not run.training: return run.default_loss(batch)     # validation: the task loss alone
+            raise ValueError("DANN needs a domain discriminator: "
+                             "build the model with DomainModel(..., discriminator=True).")
+        super().before_fit(run)
+    def loss(self,
+             run, # the `Run` of `fit`
+             batch, # a labelled source batch (x_S, y_S), on the device
+             aux_batch, # a batch of unlabelled target images x_T, on the device
+            ):
+        "L_task + λ·L_domain, the source logits and the source labels; both batches go through the body at once."
+        if isinstance(aux_batch, (tuple, list)):
+            raise ValueError("The target loader yields (image, label) pairs: "
+                             "wrap the target data set in Unlabelled(...) so no target label is used.")
         xs, ys = batch
-        xt = to_device(self._next_target(), run.device, run.channels_last)
-        f = run.model.features(torch.cat([xs, xt]))
+        f = run.model.features(torch.cat([xs, aux_batch]))
         fs, ft = f[:len(xs)], f[len(xs):]
-        out = run.model.head(fs)
-        self.lam = self.schedule(min(1.0, run.step / self.total_steps) if self.total_steps else 1.0)
-        dom = {"coral": lambda: coral_loss(fs, ft), "mmd": lambda: mmd_loss(fs, ft),
-               "dann": lambda: dann_loss(run.model.disc, fs, ft)}[self.method]()
-        self.dom = dom.detach()
-        return F.cross_entropy(out.float(), ys) + self.lam * dom, out, ys
-    def after_epoch(self, run): run.log.update({"lambda": self.lam, f"L_{self.method}": float(self.dom)})
+        out = run.model.head[-1](fs)
+        domain_loss = {"coral": lambda: coral_loss(fs, ft), "mmd": lambda: mmd_loss(fs, ft),
+                       "dann": lambda: dann_loss(run.model.disc, fs, ft)}[self.method]()
+        self.last_domain_loss = domain_loss.detach()
+        return F.cross_entropy(out.float(), ys) + self.lam * domain_loss, out, ys
+    def after_epoch(self, run):
+        "Add the last training batch's domain loss to the epoch table, next to λ."
+        super().after_epoch(run)
+        run.log[f"L_{self.method}"] = float(self.last_domain_loss)
 
 # %% ../nbs/14_domain_adaptation.ipynb #0f63dbe3
 from .core import seed_everything, sized
-from .data import FashionTask, image_transform, make_loader
+from .data import image_transform, make_loader
+from .train import accuracy, predict
 
 def adapt_run(
     method:str|None, # None (source only), 'coral', 'mmd' or 'dann'
@@ -215,38 +234,28 @@ def adapt_run(
     seed_everything(seed)
     model = DomainModel(conv_body(3, width), 4 * width, 10, discriminator=method == "dann")
     per_epoch = max(1, steps // epochs)
-    cbs = []
+    callbacks = []
     if method:
-        lam_s = lambda_schedule("dann", lam) if method == "dann" else lam
-        cbs = [DomainAdaptLoss(steps_loader(tgt, 64, per_epoch, seed + 1), method, lam_s, total_steps=epochs * per_epoch)]
+        lam_or_ramp = lambda_schedule("dann", lam) if method == "dann" else lam
+        target_dl = steps_loader(tgt, 64, per_epoch, seed + 1)
+        callbacks = [DomainAdaptLoss(target_dl, method, lam_or_ramp, total_steps=epochs * per_epoch)]
     tgt_test = ShiftedFashionTask("all", "test", n_test, tfm)
     res = fit(model, steps_loader(src, 64, per_epoch, seed), make_loader(tgt_test, 500), epochs=epochs, lr=lr,
-              callbacks=cbs, show=show, seed=seed)
-    src_acc = fit_accuracy(model, make_loader(FashionTask("all", "test", n_test, tfm), 500))
+              callbacks=callbacks, show=show, seed=seed)
+    src_acc = accuracy(*predict(model, make_loader(FashionTask("all", "test", n_test, tfm), 500)))
     return {"target_acc": res.history[-1]["accuracy"], "source_acc": src_acc, "model": model, "history": res.history}
 
-@torch.no_grad()
-def fit_accuracy(
-    model:nn.Module, # a classifier
-    dl, # (x, y) batches
-) -> float:
-    "Accuracy of `model` on `dl`."
-    model.eval(); dev = next(model.parameters()).device; right = n = 0
-    for x, y in dl:
-        right += (model(x.to(dev)).argmax(-1).cpu() == y).sum().item(); n += len(y)
-    return right / n
-
 # %% ../nbs/14_domain_adaptation.ipynb #65033360
-@torch.no_grad()
+from torch.utils.data import ConcatDataset, Subset
+from .train import run_inference
+
 def domain_features(
     model:DomainModel, # a trained model
     n:int=300, # images per domain
 ) -> tuple[torch.Tensor, torch.Tensor]:
     "Features of `n` source and `n` target test images, and their domain labels (0 source, 1 target)."
     tfm = image_transform(28, 3)
-    xs = torch.stack([FashionTask("all", "test", None, tfm)[i][0] for i in range(n)])
-    tds = ShiftedFashionTask("all", "test", None, tfm)
-    xt = torch.stack([tds[i][0] for i in range(n)])
-    model.eval(); dev = next(model.parameters()).device
-    f = model.features(torch.cat([xs, xt]).to(dev)).float().cpu()
-    return f, torch.cat([torch.zeros(n), torch.ones(n)])
+    both = ConcatDataset([Subset(FashionTask("all", "test", None, tfm), range(n)),
+                          Subset(ShiftedFashionTask("all", "test", None, tfm), range(n))])
+    feats, _ = run_inference(model, both, fn=lambda batch: model.features(batch[0]))
+    return feats, torch.cat([torch.zeros(n), torch.ones(n)])

@@ -1,4 +1,4 @@
-"""Where the images come from (offline first), how the course splits them into a source task and a target task, and how to bring your own.
+"""Fashion-MNIST offline first, the A/B split into source and target task, label budgets, loaders, your own images.
 
 Docs: https://tl-course.github.io/tl_course/data.html.md"""
 
@@ -8,7 +8,7 @@ Docs: https://tl-course.github.io/tl_course/data.html.md"""
 __all__ = ['FMNIST_FILES', 'FMNIST_URL', 'DEBIAN_FMNIST', 'FMNIST_CLASSES', 'SPLIT_A', 'SPLIT_B', 'FMNIST_STATS',
            'IMAGENET_STATS', 'IMG_EXTENSIONS', 'fmnist_search_path', 'download_fashion_mnist', 'find_fashion_mnist',
            'read_idx', 'load_fashion_mnist', 'split_classes', 'budget_indices', 'image_transform', 'FashionTask',
-           'make_loader', 'rgb_loader', 'ImageFolderDataset', 'show_batch']
+           'make_loader', 'steps_loader', 'rgb_loader', 'ImageFolderDataset', 'show_batch']
 
 # %% ../nbs/01_data.ipynb #e8b59ced
 import gzip, hashlib, os, struct, urllib.request
@@ -16,7 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 import numpy as np
 import torch
-from torch.utils.data import Dataset, DataLoader, Subset
+from torch.utils.data import Dataset, DataLoader, RandomSampler, Subset
+from torchvision.datasets import ImageFolder
 from torchvision.transforms import v2
 from PIL import Image, UnidentifiedImageError
 from .core import cache_dir, network_available, atomic_path, seed_worker, get_device
@@ -51,7 +52,9 @@ def download_fashion_mnist(
         with atomic_path(dest/name) as tmp:
             urllib.request.urlretrieve(FMNIST_URL + name, tmp)
             got = hashlib.md5(tmp.read_bytes()).hexdigest()
-            if got != md5: raise IOError(f"Download of {name} is corrupt (MD5 {got}, expected {md5}): run again, or install Debian's dataset-fashion-mnist.")
+            if got != md5:
+                raise IOError(f"Download of {name} is corrupt (MD5 {got}, expected {md5}): run again, or install "
+                              "Debian's dataset-fashion-mnist.")
     return dest
 
 def find_fashion_mnist(
@@ -90,7 +93,8 @@ def read_idx(
     dims = struct.unpack(f">{nd}I", raw[4:4 + 4*nd])
     expected = 4 + 4*nd + int(np.prod(dims))
     if len(raw) != expected:
-        raise ValueError(f"{path} holds {len(raw)} bytes but its header promises {expected} (dims {dims}): it is truncated or corrupt; {fix}.")
+        raise ValueError(f"{path} holds {len(raw)} bytes but its header promises {expected} (dims {dims}): "
+                         f"it is truncated or corrupt; {fix}.")
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4*nd).reshape(dims)
 
 # %% ../nbs/01_data.ipynb #69f94d34
@@ -103,7 +107,8 @@ def load_fashion_mnist(
     root, pre = find_fashion_mnist(), ("train" if split == "train" else "t10k")
     x = read_idx(root/f"{pre}-images-idx3-ubyte.gz")
     y = read_idx(root/f"{pre}-labels-idx1-ubyte.gz")
-    if len(x) != len(y): raise ValueError(f"{root} has {len(x)} images but {len(y)} labels for {split}: re-fetch the files.")
+    if len(x) != len(y):
+        raise ValueError(f"{root} has {len(x)} images but {len(y)} labels for {split}: re-fetch the files.")
     return torch.from_numpy(x.copy()), torch.from_numpy(y.astype(np.int64))
 
 # %% ../nbs/01_data.ipynb #aa7ab31d
@@ -130,13 +135,14 @@ def budget_indices(
     classes = sorted(set(labels.tolist())) if classes is None else list(classes)
     g = torch.Generator().manual_seed(seed)
     out = []
+    if n_per_class is not None and n_per_class < 1:
+        raise ValueError(f"n_per_class={n_per_class}: ask for at least 1 example per class (or None for all).")
     for c in classes:
         idx = torch.nonzero(labels == c).flatten()
-        if n_per_class is None: out.append(idx); continue
-        if n_per_class < 1: raise ValueError(f"n_per_class={n_per_class}: ask for at least 1 example per class (or None for all).")
-        if n_per_class > len(idx):
-            raise ValueError(f"Class {c} has only {len(idx)} examples but n_per_class={n_per_class}: ask for at most {len(idx)} (or None for all).")
-        out.append(idx[torch.randperm(len(idx), generator=g)[:n_per_class]])
+        if n_per_class is not None and n_per_class > len(idx):
+            raise ValueError(f"Class {c} has only {len(idx)} examples but n_per_class={n_per_class}: "
+                             f"ask for at most {len(idx)} (or None for all).")
+        out.append(idx if n_per_class is None else idx[torch.randperm(len(idx), generator=g)[:n_per_class]])
     return torch.cat(out).sort().values
 
 # %% ../nbs/01_data.ipynb #bc9ed945
@@ -144,7 +150,7 @@ FMNIST_STATS = ((0.2860,), (0.3530,))                           # mean, std of F
 IMAGENET_STATS = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))  # what torchvision's ImageNet weights expect
 
 class _PILMode:
-    "Convert PIL images (RGBA, CMYK, palette, grey) to `mode`; leave tensors alone. A class, so loader workers can pickle it."
+    "Convert PIL images (RGBA, CMYK, palette, grey) to `mode`; leave tensors alone (a class: workers can pickle it)."
     def __init__(self, mode): self.mode = mode
     def __call__(self, im): return im.convert(self.mode) if isinstance(im, Image.Image) else im
 
@@ -157,15 +163,17 @@ def image_transform(
     "A transform to `channels`×`size`×`size` normalized floats, for PIL images or uint8 tensors."
     mean, std = stats or FMNIST_STATS
     if len(mean) == 1: mean, std = mean*channels, std*channels
-    if len(mean) != channels: raise ValueError(f"stats have {len(mean)} channels but channels={channels}: pass matching stats.")
-    steps = [v2.Lambda(_PILMode("RGB" if channels == 3 else "L")), v2.ToImage(), v2.RGB() if channels == 3 else v2.Grayscale(1), v2.Resize((size, size), antialias=True)]
+    if len(mean) != channels:
+        raise ValueError(f"stats have {len(mean)} channels but channels={channels}: pass matching stats.")
+    steps = [v2.Lambda(_PILMode("RGB" if channels == 3 else "L")), v2.ToImage(),
+             v2.RGB() if channels == 3 else v2.Grayscale(1), v2.Resize((size, size), antialias=True)]
     if augment: steps += [v2.RandomCrop(size, padding=size//8), v2.RandomHorizontalFlip()]
     steps += [v2.ToDtype(torch.float32, scale=True), v2.Normalize(list(mean), list(std))]
     return v2.Compose(steps)
 
 # %% ../nbs/01_data.ipynb #d8923739
 class FashionTask(Dataset):
-    "Fashion-MNIST restricted to task `which` ('A', 'B' or 'all'), labels renumbered from 0, optionally on a label budget."
+    "Fashion-MNIST restricted to task `which` ('A', 'B' or 'all'), labels renumbered from 0, optionally on a budget."
     def __init__(self,
                  which:str="B", # 'A' (source), 'B' (target) or 'all'
                  split:str="train", # 'train' or 'test'
@@ -177,7 +185,8 @@ class FashionTask(Dataset):
         self.class_ids = split_classes(which)
         self.classes = [FMNIST_CLASSES[i] for i in self.class_ids]
         idx = budget_indices(y, n_per_class, seed, self.class_ids)
-        remap = torch.full((10,), -1, dtype=torch.long); remap[list(self.class_ids)] = torch.arange(len(self.class_ids))
+        remap = torch.full((10,), -1, dtype=torch.long)
+        remap[list(self.class_ids)] = torch.arange(len(self.class_ids))
         self.x, self.y = x[idx], remap[y[idx]]
         self.transform = transform if transform is not None else image_transform()
     def __len__(self): return len(self.y)
@@ -194,18 +203,31 @@ def make_loader(
     **kwargs, # passed on to DataLoader (e.g. collate_fn)
 ) -> DataLoader:
     "A reproducible DataLoader with settings that suit the device."
-    if len(ds) == 0: raise ValueError("The data set is empty: check the label budget, the split or the folder you passed.")
-    dev = torch.device(device) if device is not None else get_device()
+    if len(ds) == 0:
+        raise ValueError("The data set is empty: check the label budget, the split or the folder you passed.")
+    dev = get_device(device)
     if num_workers is None: num_workers = 0 if dev.type == "cpu" else min(4, os.cpu_count() or 1)
     g = torch.Generator().manual_seed(seed)
     return DataLoader(ds, batch_size=batch_size, shuffle=shuffle, generator=g, num_workers=num_workers,
                       worker_init_fn=seed_worker, pin_memory=dev.type == "cuda",
                       persistent_workers=num_workers > 0, **kwargs)
 
+# %% ../nbs/01_data.ipynb #5a0c1d2f
+def steps_loader(
+    ds, # a data set
+    batch_size:int, # examples per batch
+    steps:int, # batches per epoch, drawn with replacement (a tiny target set still gives many steps)
+    seed:int=0, # the draw
+) -> DataLoader:
+    "A loader that yields `steps` random batches per epoch, sampling with replacement."
+    g = torch.Generator().manual_seed(seed)
+    sampler = RandomSampler(ds, replacement=True, num_samples=steps * batch_size, generator=g)
+    return make_loader(ds, batch_size, sampler=sampler)
+
 # %% ../nbs/01_data.ipynb #6fcdeec5
 IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm")
 
-def _images_in(d:Path): return sorted(p for p in d.rglob("*") if p.suffix.lower() in IMG_EXTENSIONS and p.is_file())
+def _is_image_file(path:str) -> bool: return path.lower().endswith(IMG_EXTENSIONS)
 
 def rgb_loader(
     path, # an image file
@@ -216,31 +238,36 @@ def rgb_loader(
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
         raise ValueError(f"Cannot read image {path} ({e.__class__.__name__}): delete or replace the file.") from None
 
-class ImageFolderDataset(Dataset):
-    "Images in `root/class_name/*.jpg`, checked up front; labels follow sorted class names."
+class ImageFolderDataset(ImageFolder):
+    "torchvision's `ImageFolder` on `root/class_name/*.jpg` with the course's `rgb_loader`, checked up front."
     def __init__(self,
                  root, # folder with one sub-folder per class
                  transform=None, # applied to each RGB PIL image; default: ImageNet-normalized 224×224
                  check:bool=True, # open every image once now, so a corrupt file fails here and not mid-epoch
                 ):
-        root = Path(root).expanduser()
-        if not root.is_dir():
-            raise FileNotFoundError(f"Image folder {root} does not exist: pass a folder laid out as root/class_name/image.jpg.")
-        class_dirs = sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
-        if not class_dirs:
-            raise ValueError(f"{root} has no class folders: put each class's images in its own sub-folder (root/class_name/image.jpg).")
-        self.classes, self.samples = [d.name for d in class_dirs], []
-        for i, d in enumerate(class_dirs):
-            files = _images_in(d)
-            if not files: raise ValueError(f"Class folder {d} has no images ({', '.join(IMG_EXTENSIONS[:4])} …): add images or remove the folder.")
-            self.samples += [(f, i) for f in files]
+        tfm = transform if transform is not None else image_transform(224, 3, IMAGENET_STATS)
+        super().__init__(str(Path(root).expanduser()), tfm, loader=rgb_loader, is_valid_file=_is_image_file,
+                         allow_empty=True)  # empty classes are reported below, with the fix
+        counts = torch.bincount(torch.tensor(self.targets, dtype=torch.long), minlength=len(self.classes))
+        for c, n in zip(self.classes, counts.tolist()):
+            if n == 0:
+                raise ValueError(f"Class folder {Path(self.root)/c} has no images "
+                                 f"({', '.join(IMG_EXTENSIONS[:4])} …): add images or remove the folder.")
         if check:
             for f, _ in self.samples: rgb_loader(f)
-        self.transform = transform if transform is not None else image_transform(224, 3, IMAGENET_STATS)
-    def __len__(self): return len(self.samples)
-    def __getitem__(self, i):
-        f, y = self.samples[i]
-        return self.transform(rgb_loader(f)), y
+    def find_classes(self,
+                     directory, # the root folder
+                    ) -> tuple[list[str], dict[str, int]]:
+        "The sorted names of `directory`'s class folders (hidden ones left out) and their indices."
+        root = Path(directory)
+        if not root.is_dir():
+            raise FileNotFoundError(f"Image folder {root} does not exist: pass a folder laid out as "
+                                    "root/class_name/image.jpg.")
+        classes = sorted(d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith("."))
+        if not classes:
+            raise ValueError(f"{root} has no class folders: put each class's images in its own sub-folder "
+                             "(root/class_name/image.jpg).")
+        return classes, {c: i for i, c in enumerate(classes)}
 
 # %% ../nbs/01_data.ipynb #b623b3f4
 def show_batch(

@@ -66,7 +66,7 @@ def to_device(
     if isinstance(batch, (list, tuple)): return type(batch)(to_device(v, device, channels_last) for v in batch)
     return batch
 
-# %% ../nbs/02_train.ipynb #d07b22da
+# %% ../nbs/02_train.ipynb #f6fc7360
 def _autodetect_channels_last(model, device):
     "channels_last pays off for conv nets on CPUs and CUDA GPUs."
     return device.type in ("cpu", "cuda") and any(isinstance(m, nn.Conv2d) for m in model.modules())
@@ -113,7 +113,7 @@ def _restore(model, state):
     if device is not None: model.to(device)
     if not cl: model.to(memory_format=torch.contiguous_format)
 
-# %% ../nbs/02_train.ipynb #7ebb2e63
+# %% ../nbs/02_train.ipynb #e527c31f
 def run_inference(
     model:nn.Module, # the model (in eval mode for the run; its mode, device and layout are restored afterwards)
     data, # a Dataset or DataLoader of `(x, y)` batches or dict batches with 'labels'
@@ -213,7 +213,7 @@ def plot_confusion(
     ax.set_title(title)
     return ax
 
-# %% ../nbs/02_train.ipynb #09761635
+# %% ../nbs/02_train.ipynb #fc280198
 def top_losses(
     scores:torch.Tensor, # class scores (logits), N×C
     targets:torch.Tensor, # true classes, N
@@ -317,7 +317,9 @@ def schedule_lrs(
     o = make_optimizer([{"params": [nn.Parameter(torch.zeros(1))]}], lr, opt)
     s, out = make_scheduler(o, sched, total_steps, steps_per_epoch), []
     for _ in range(total_steps):
-        out.append(o.param_groups[0]["lr"]); o.step(); s.step()
+        out.append(o.param_groups[0]["lr"])
+        o.step()
+        s.step()
     return out
 
 # %% ../nbs/02_train.ipynb #94dbcc15
@@ -500,7 +502,7 @@ class Run:
         "The learning rate of the last parameter group (the head's, with discriminative rates)."
         return self.opt.param_groups[-1]["lr"]
 
-# %% ../nbs/02_train.ipynb #9d50e262
+# %% ../nbs/02_train.ipynb #dc45eba8
 def keep_frozen_norm_stats(
     model:nn.Module, # a model in train mode
 ) -> nn.Module:
@@ -714,7 +716,7 @@ def fit(
 # %% ../nbs/02_train.ipynb #e1b6967c
 def _resume(run, last:Path):
     "Load `last` (a checkpoint written by `Checkpoint`) into the run."
-    for tmp in last.parent.glob(".*.safetensors.*.tmp"): tmp.unlink()   # left by a process killed mid-save
+    for tmp in last.parent.glob(".*.safetensors.*.tmp"): tmp.unlink(missing_ok=True)   # left by a killed save
     meta = _read_checkpoint(last)[1].get("meta", {})
     if meta.get("epochs") != run.epochs:
         raise ValueError(f"{last} was written by a run of {meta.get('epochs')} epochs, not {run.epochs}: resume with "
@@ -770,7 +772,7 @@ class EarlyStop(Callback):
     def after_fit(self, run):
         if self.best_state is not None: run.module.load_state_dict(self.best_state)
 
-# %% ../nbs/02_train.ipynb #5ef46217
+# %% ../nbs/02_train.ipynb #f5a2ec13
 def check_lambda(
     lam:float, # the trade-off weight λ
 ) -> float:
@@ -796,7 +798,7 @@ def lambda_schedule(
     if kind == "dann": return lambda p: lam_max * (2.0 / (1.0 + math.exp(-gamma * min(max(p, 0.0), 1.0))) - 1.0)
     raise ValueError(f"Unknown λ schedule {kind!r}: use 'constant', 'linear' or 'dann'.")
 
-# %% ../nbs/02_train.ipynb #eb2ed38c
+# %% ../nbs/02_train.ipynb #c76a109e
 class AuxLoss(Callback):
     "Base of `fit` callbacks whose loss is the task loss plus λ × a loss on batches of a second loader."
     skip_aux_at_zero = False   # True: don't draw an auxiliary batch when λ = 0 (it could not change the gradients)

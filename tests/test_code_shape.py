@@ -1,0 +1,56 @@
+"""The shape of the package's code: small functions, short lines, one statement per line, every public name documented.
+
+These are the habits the course asks of itself (STYLE: small functions composed into larger ones, a one-line
+docstring on each). The module header nbdev writes (docstring and `__all__`) is generated and not checked.
+"""
+import ast
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = sorted(p for p in (ROOT/"tl_course").glob("*.py") if p.name not in ("_modidx.py", "__init__.py"))
+LONGEST = {"fit": 50}   # the one training loop may be a little longer than the rest
+MAX_LINES, MAX_WIDTH = 40, 120
+
+def _tree(path): return ast.parse(path.read_text(encoding="utf-8"))
+
+def _header_end(tree) -> int:
+    "The last line of the generated header: the module docstring and `__all__`."
+    end = 0
+    for node in tree.body[:3]:
+        is_doc = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        is_all = isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets)
+        if is_doc or is_all: end = node.end_lineno
+    return end
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_functions_are_short(path):
+    long = [(n.name, n.end_lineno - n.lineno + 1) for n in ast.walk(_tree(path))
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.end_lineno - n.lineno + 1 > LONGEST.get(n.name, MAX_LINES)]
+    assert not long, f"{path.name}: functions over {MAX_LINES} lines (split them into documented helpers): {long}"
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_lines_are_short(path):
+    start = _header_end(_tree(path))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    wide = [i for i, line in enumerate(lines, 1) if i > start and len(line) > MAX_WIDTH]
+    assert not wide, f"{path.name}: lines over {MAX_WIDTH} characters: {wide}"
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_one_statement_per_line(path):
+    shared = set()
+    for node in ast.walk(_tree(path)):
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            body = getattr(node, field, None)
+            stmts = [s for s in body if isinstance(s, ast.stmt)] if isinstance(body, list) else []
+            lines = [s.lineno for s in stmts]
+            shared |= {line for line in lines if lines.count(line) > 1}
+    assert not shared, f"{path.name}: several statements on one line (`a; b`): lines {sorted(shared)}"
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_public_names_have_docstrings(path):
+    tree = _tree(path)
+    missing = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))
+               and not n.name.startswith("_") and not ast.get_docstring(n)]
+    assert not missing, f"{path.name}: public functions or classes without a docstring: {missing}"

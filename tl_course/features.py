@@ -6,7 +6,7 @@ Docs: https://tl-course.github.io/tl_course/features.html.md"""
 
 # %% auto #0
 __all__ = ['MEMORY_ITEMS', 'CACHES', 'weights_fingerprint', 'data_fingerprint', 'inference_path', 'fold_batchnorm',
-           'cached_features', 'clear_feature_cache', 'Features', 'extract_features', 'Standardize', 'check_labels',
+           'cached_features', 'clear_feature_cache', 'Features', 'extract_features', 'Standardize',
            'feature_classifier', 'train_head']
 
 # %% ../nbs/05_features.ipynb #1b2c3d50
@@ -21,7 +21,7 @@ from torch.utils.data import Subset, TensorDataset
 from .core import get_device, amp_dtype, cache_dir, write_safetensors, read_safetensors
 from .data import FashionTask, ImageFolderDataset, make_loader
 from .models import TransferNet, make_classifier, check_n_classes
-from .train import fit, run_inference, split_batch
+from .train import fit, run_inference, split_batch, check_labels
 
 # %% ../nbs/05_features.ipynb #bdaa78c3
 def weights_fingerprint(
@@ -244,25 +244,6 @@ class Standardize(nn.Module):
         self.register_buffer("mean", mean.clone())
         self.register_buffer("std", std.clone())
     def forward(self, x): return (x - self.mean) / self.std
-
-def check_labels(
-    labels, # class indices
-    n_classes:int, # classes the labels must index (the head's outputs)
-    exact:bool=True, # also require the largest label to be n_classes-1 (training labels)
-    what:str="labels", # how to call them in the error
-    fix:str|None=None, # the remedy the error names; default: how to size the head
-):
-    "Check that `labels` are class indices 0…n_classes-1, with a clear error naming the fix."
-    y = torch.as_tensor(labels)
-    if y.numel() == 0: raise ValueError(f"The {what} are empty: check the label budget or the folder.")
-    lo, hi = int(y.min()), int(y.max())
-    if lo >= 0 and hi < n_classes and not (exact and hi + 1 != n_classes): return
-    bad = ((y < 0) | (y >= n_classes)).nonzero().flatten()
-    where = f"; label {int(y[bad[0]])} at position {int(bad[0])} is out of range" if len(bad) else ""
-    fix = fix or (f"create the head with n_classes={hi + 1} (or leave n_classes unset to count them), "
-                  "and number labels from 0")
-    raise ValueError(f"The {what} run from {lo} to {hi} ({hi + 1} classes) but there are {n_classes} classes{where}: "
-                     f"{fix}.")
 
 # %% ../nbs/05_features.ipynb #74bfdef7
 def feature_classifier(

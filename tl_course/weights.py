@@ -7,7 +7,7 @@ Docs: https://tl-course.github.io/tl_course/weights.html.md"""
 # %% auto #0
 __all__ = ['SOURCE_ARCHS', 'PIXEL_BASELINE_A', 'create_model', 'save_model', 'load_weights', 'imagenet_weights_file',
            'imagenet_state_dict', 'save_imagenet_safetensors', 'source_recipe', 'recipe_key', 'source_model_path',
-           'pretrain_source_model', 'source_model_info', 'source_model']
+           'pretrain_source_model', 'source_model_info', 'source_model', 'copy_stages']
 
 # %% ../nbs/04_weights.ipynb #0a1b2c40
 import hashlib, json, os, time
@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.error import URLError
 import torch
+from torch import nn
 import torchvision
 from .core import (get_device, sized, seed_everything, cache_dir, network_available, write_safetensors,
                             read_safetensors, check_state_dict)
@@ -301,3 +302,19 @@ def source_model(
     if recipe_key(model.info["recipe"]) != recipe_key(r):
         raise ValueError(f"{path} was trained by another recipe than its name says: delete it and run again.")
     return model
+
+# %% ../nbs/04_weights.ipynb #a159e717
+def copy_stages(
+    target:nn.Module, # network whose first stages are overwritten (a `TransferNet`)
+    source:nn.Module, # network to copy from, with the same architecture
+    k:int, # how many of the first body stages to copy (0 … number of stages)
+) -> nn.Module:
+    "Copy the first `k` body stages of `source` into `target` (in place) and return `target`."
+    n = len(target.body)
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= n:
+        raise ValueError(f"k={k!r}: pass an integer from 0 (copy nothing) to {n} (copy the whole body).")
+    if getattr(target, "stages", None) != getattr(source, "stages", None):
+        raise ValueError(f"The two networks have different stages ({getattr(target, 'stages', None)} vs "
+                         f"{getattr(source, 'stages', None)}): create the target with the source's architecture.")
+    for i in range(k): target.body[i].load_state_dict(source.body[i].state_dict())
+    return target

@@ -1,10 +1,24 @@
 """pytest configuration shared by the notebook suite (nbval over nbs/) and tests/.
 
-nbdev-clean strips every `execution_count` from the notebooks, and nbval then refuses any cell whose stored
-outputs have no count ("Unrun reference cell has outputs"). The stored outputs are still the reference we want,
-so we give such cells a placeholder count once, here, instead of keeping counts in every notebook.
+What the notebook suite (`pytest --nbval-lax --nbval-sanitize-with nbval_sanitize.cfg nbs/`, in tools/test.sh)
+checks, in test mode (TL_MODE=test):
 
-Cells whose source carries the `#| gpu` flag run only where CUDA is present; CPU runs skip them.
+- Every code cell runs, in order, in one kernel per notebook, and must not raise. The assertions in the cells
+  are the tests; most cells print nothing that is compared.
+- Outputs are compared only for cells whose first line is `# NBVAL_CHECK_OUTPUT`: their text outputs (stdout and
+  stderr streams, text/plain, text/markdown, ...) must equal the stored ones after both have gone through the regex/replace pairs
+  of nbval_sanitize.cfg (absolute paths, timings, memory addresses). Only cells whose output does not depend on
+  the mode, the machine, timing or randomness carry the marker. No other stored output is compared (lax mode).
+- Never compared: images (PNG/JPEG), widget state (progress bars), metadata, execution counts, tracebacks.
+- Cells whose source carries the `#| gpu` flag run only where CUDA is present; CPU runs skip them.
+
+The lessons' stored outputs come from a default-mode run (they show full-size results); a test-mode run prints
+other numbers, which is why unmarked cells are not compared. The library notebooks store outputs only where they
+are mode-independent (the marked cells, and figures).
+
+nbdev-clean strips every `execution_count`, and nbval refuses a cell that has stored outputs but no count
+("Unrun reference cell has outputs"), so below such cells get a placeholder count once, here, instead of keeping
+counts in every notebook.
 """
 import re
 import pytest

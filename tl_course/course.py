@@ -6,7 +6,8 @@ Docs: https://tl-course.github.io/tl_course/course.html.md"""
 
 # %% auto #0
 __all__ = ['CourseError', 'course_root', 'course_notebooks', 'match_notebooks', 'NotebookRun', 'need_extra', 'run_notebook',
-           'format_table', 'run_course']
+           'format_table', 'run_course', 'headline_numbers', 'NumberCheck', 'number_tolerance', 'compare_headlines',
+           'stored_headline', 'check_notebook']
 
 # %% ../nbs/07_course.ipynb #e30a77ce
 import importlib.util, json, os, tempfile, time
@@ -159,3 +160,81 @@ def run_course(
         runs.append(r)
     print("\n" + format_table(runs), flush=True)
     return runs
+
+# %% ../nbs/07_course.ipynb #7e6935ef
+import re
+_NUMBER = re.compile(r"(?<![\w.])(-?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)(?![\w])(?:\s*±\s*(\d+(?:\.\d+)?))?")
+
+def headline_numbers(
+    text:str, # a headline, e.g. 'fine-tune 0.858 ± 0.012 vs scratch 0.817'
+) -> list:
+    "The numbers in `text`, in order, each as `(value, interval or None)`; `±x` after a number is its interval."
+    return [(float(v.replace(",", "")), float(pm) if pm else None) for v, pm in _NUMBER.findall(text or "")]
+
+# %% ../nbs/07_course.ipynb #94d7446a
+@dataclass
+class NumberCheck:
+    "One number of a headline, stored and re-run, and whether they agree."
+    index: int # its position in the headline, from 1
+    stored: float|None # the stored value (None: the stored headline has fewer numbers)
+    new: float|None # the new value (None: the new headline has fewer numbers)
+    tolerance: float # how far apart they may be
+    agree: bool # within the tolerance
+    def __str__(self):
+        return (f"{'agree' if self.agree else 'differ':<6}  #{self.index}: stored {self.stored}, "
+                f"now {self.new} (tolerance {self.tolerance:g})")
+
+def number_tolerance(
+    value:float, # the stored value
+    interval:float|None=None, # the lesson's stated interval (`±x`), if any
+) -> float:
+    "How far a re-run may be from `value`: the stated interval, else 0.02 in [0, 1], else 5 % of `value`."
+    if interval is not None: return interval
+    return 0.02 if 0 <= value <= 1 else 0.05 * abs(value)
+
+def compare_headlines(
+    stored:str, # the stored headline
+    new:str, # the headline of the re-run
+) -> list:
+    "A `NumberCheck` per number of the two headlines, in order."
+    a, b = headline_numbers(stored), headline_numbers(new)
+    rows = []
+    for i in range(max(len(a), len(b))):
+        (x, pm), (y, pm2) = a[i] if i < len(a) else (None, None), b[i] if i < len(b) else (None, None)
+        ref = x if x is not None else y
+        tol = number_tolerance(ref, pm if pm is not None else pm2)
+        rows.append(NumberCheck(i + 1, x, y, tol, x is not None and y is not None and abs(x - y) <= tol + 1e-12))
+    return rows
+
+# %% ../nbs/07_course.ipynb #7fca42f1
+def stored_headline(
+    path, # a notebook
+) -> str|None:
+    "The `Headline: ...` lines in the notebook's saved outputs, joined by '; ' as `run_notebook` does, or None."
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    texts = []
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []):
+            t = out.get("text", out.get("data", {}).get("text/plain", ""))
+            texts.append("".join(t) if isinstance(t, list) else t)
+    heads = [l[len("Headline: "):].strip() for t in texts for l in t.splitlines() if l.startswith("Headline: ")]
+    return "; ".join(heads) or None
+
+def check_notebook(
+    path, # a lesson notebook with stored outputs
+    mode:str="default", # the mode to re-run it in (its stored outputs come from default mode)
+    show:bool=True, # progress bar
+) -> list:
+    "Re-run `path` without saving and compare its headline numbers with the stored ones; print and return the rows."
+    path = Path(path)
+    stored = stored_headline(path)
+    if stored is None:
+        raise CourseError(f"{path.name} has no stored `Headline: ...` output to check: run `tl-course run "
+                          f"{path.stem}` first (it saves the outputs).")
+    r = run_notebook(path, mode=mode, save=False, show=show)
+    if r.error: raise CourseError(f"{path.name} failed when re-run: {r.error}")
+    print(f"{path.stem}\n  stored: {stored}\n  now:    {r.headline}", flush=True)
+    rows = compare_headlines(stored, r.headline)
+    for row in rows:
+        print("  " + str(row), flush=True)
+    return rows

@@ -590,12 +590,9 @@ def evaluate(
     def loss_and_preds(batch):
         loss, p, t = run.compute_loss(batch)
         return p, loss.detach().float().reshape(1).expand(_n_items(t))   # the batch's loss, once per example
-    try:
-        (preds, losses), targets = run_inference(run.model, dl, fn=loss_and_preds, device=run.device, amp=run.amp,
-                                                 channels_last=run.channels_last)
-    except ValueError as e:
-        if "no batches" not in str(e): raise
-        raise ValueError("The validation loader yields no batches: pass a non-empty valid_dl, or None.") from None
+    if len(dl) == 0: raise ValueError("The validation loader yields no batches: pass a non-empty valid_dl, or None.")
+    (preds, losses), targets = run_inference(run.model, dl, fn=loss_and_preds, device=run.device, amp=run.amp,
+                                             channels_last=run.channels_last)
     return losses.mean().item(), preds, targets
 
 # %% ../nbs/02_train.ipynb #3f1e254d

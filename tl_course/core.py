@@ -7,7 +7,7 @@ Docs: https://tl-course.github.io/tl_course/core.html.md"""
 # %% auto #0
 __all__ = ['MODES', 'get_mode', 'is_test_mode', 'mode', 'get_device', 'sized', 'amp_dtype', 'autocast', 'seed_everything',
            'seed_worker', 'set_deterministic', 'cache_dir', 'atomic_path', 'write_safetensors', 'read_safetensors',
-           'check_state_dict', 'network_available', 'report_headline']
+           'check_state_dict', 'network_available', 'report_headline', 'mean_interval', 'Comparison', 'compare']
 
 # %% ../nbs/00_core.ipynb #eee1d1f7
 import os, random, socket, contextlib, tempfile, re, json
@@ -235,3 +235,52 @@ def report_headline(
     path = os.environ.get("TL_HEADLINES")
     if path:
         with open(path, "a", encoding="utf-8") as f: f.write(json.dumps({"headline": text}) + "\n")
+
+# %% ../nbs/00_core.ipynb #c0a1b2c4
+from dataclasses import dataclass
+from scipy import stats as _stats
+
+def mean_interval(
+    values, # one number per run (or per example)
+    level:float=0.95, # coverage of the interval
+) -> tuple[float, float]:
+    "Mean of `values` and the half-width of its Student-t interval at `level` (0 for a single value)."
+    v = np.asarray(values, dtype=float).ravel()
+    if len(v) == 0 or not np.isfinite(v).all():
+        raise ValueError(f"values={list(v)!r}: pass one finite number per run (at least one).")
+    if len(v) == 1: return float(v[0]), 0.0
+    half = _stats.t.ppf(0.5 + level/2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))
+    return float(v.mean()), float(half)
+
+@dataclass
+class Comparison:
+    "The paired difference `a − b`: its mean, 95% interval (`lo`, `hi`) and number of pairs `n`."
+    name_a:str
+    name_b:str
+    diff:float
+    lo:float
+    hi:float
+    n:int
+    @property
+    def noise(self) -> bool:
+        "True when the interval covers 0: the data cannot tell the two arms apart."
+        return self.lo <= 0 <= self.hi
+    def __str__(self):
+        tail = "; within noise" if self.noise else ""
+        return (f"{self.name_a} − {self.name_b}: {self.diff:+.3f} "
+                f"(95% CI {self.lo:+.3f} to {self.hi:+.3f}, {self.n} pairs{tail})")
+    __repr__ = __str__
+
+def compare(
+    a, # results of arm a, one per seed (or per example)
+    b, # results of arm b, paired with `a` (same seeds, same order)
+    name_a:str="a", # how sentences name arm a
+    name_b:str="b", # how sentences name arm b
+) -> Comparison:
+    "Paired comparison of `a` and `b`: mean difference a − b with its 95% interval; needs at least 2 pairs."
+    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    if len(a) != len(b) or len(a) < 2:
+        raise ValueError(f"compare needs paired results of equal length, at least 2 (got {len(a)} and {len(b)}): "
+                         "run both arms on the same seeds.")
+    diff, half = mean_interval(a - b)
+    return Comparison(name_a, name_b, diff, diff - half, diff + half, len(a))

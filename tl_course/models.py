@@ -34,8 +34,8 @@ def check_arch(
 # %% ../nbs/03_models.ipynb #d836ed66
 def _resnet_parts(arch, small):
     tv = getattr(torchvision.models, arch)(weights=None)
-    if small:  # CIFAR-style stem: 3×3, stride 1, no max-pool
-        tv.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
+    if small:  # stem for ≈32-px images: 3×3, stride 2, no max-pool
+        tv.conv1 = nn.Conv2d(3, 64, 3, 2, 1, bias=False)
         nn.init.kaiming_normal_(tv.conv1.weight, mode="fan_out", nonlinearity="relu")
         stem = nn.Sequential(OrderedDict(conv1=tv.conv1, bn1=tv.bn1, relu=tv.relu))
     else: stem = nn.Sequential(OrderedDict(conv1=tv.conv1, bn1=tv.bn1, relu=tv.relu, maxpool=tv.maxpool))

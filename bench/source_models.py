@@ -1,0 +1,106 @@
+"""P7: pretraining the course's source models, new recipe vs the one it replaced.
+
+Two measurements in one run:
+
+1. Training-step throughput on the same batches (the same 64 A images at 32 px, the same initial weights):
+   - baseline: the recipe of version 1, whose small ResNet-18 had a CIFAR-style stride-1 stem (its stages saw 32,
+     32, 16, 8 and 4 pixels);
+   - new: version 2, whose small ResNet-18 has a stride-2 stem (16, 8, 4, 2 pixels after the stem) and trains on
+     the 27,500 A training images (the validation images are held out).
+   Both are timed through the same step (`fit`'s default path: AdamW, autocast where the CPU has bf16,
+   channels_last), alternating baseline and new step by step so that both see the same machine load. VGG16's
+   architecture did not change, so its ratio is about 1; `step_ratio` is the time of one step of both baseline
+   models over one step of both new models.
+2. The new recipe itself: both default-mode source models pretrained from scratch (or read from the cache with
+   `--cached`), their A-test accuracy on all 5,000 A test images, and their wall time together.
+
+The last line is `P7 step_ratio=<x> seconds=<s> a_test_acc=<a>`, where `seconds` is the two pretrainings together
+and `a_test_acc` the lower of the two accuracies.
+
+Usage: python bench/source_models.py [--steps 8] [--cached] [--threads N]
+"""
+import argparse, time
+import torch
+from torch import nn
+from tl_course.core import amp_dtype, autocast, get_device, mode, seed_everything
+from tl_course.data import FashionTask, image_transform
+from tl_course.weights import SOURCE_ARCHS, create_model, pretrain_source_model, source_model_info, source_model_path, source_recipe
+
+
+def models_for(arch):
+    "The baseline (version-1 architecture) and new model of `arch`, with the same initial weights."
+    new = create_model(arch, 5, small=True, seed=0)
+    old = create_model(arch, 5, small=True, seed=0)
+    if arch == "resnet18": old.body.stem.conv1.stride = (1, 1)   # version 1's stride-1 stem, same weights
+    return old, new
+
+
+class Stepper:
+    "One training step of `model` as `fit` takes it on this machine (AdamW, autocast, channels_last)."
+    def __init__(self, model):
+        self.model = model.to(memory_format=torch.channels_last).train()
+        self.opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.05)
+    def __call__(self, x, y):
+        "Time one step on the batch (x, y); return its seconds."
+        t0 = time.perf_counter()
+        with autocast(get_device("cpu")):
+            loss = nn.functional.cross_entropy(self.model(x).float(), y)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        return time.perf_counter() - t0
+
+
+def step_times(arch, steps):
+    "Seconds per step of the baseline and the new model of `arch`, interleaved, on the same batch."
+    ds = FashionTask("A", "train", 64 // 5 + 1, image_transform(32, 3), seed=0)
+    x = torch.stack([ds[i][0] for i in range(64)]).contiguous(memory_format=torch.channels_last)
+    y = torch.stack([ds[i][1] for i in range(64)])
+    old, new = (Stepper(m) for m in models_for(arch))
+    old(x, y), new(x, y)                                   # warm-up: oneDNN picks its kernels
+    t_old = t_new = 0.0
+    for _ in range(steps):
+        t_old += old(x, y)
+        t_new += new(x, y)
+    return t_old / steps, t_new / steps
+
+
+def pretrain_all(cached):
+    "Pretrain (or, with `cached`, read) both default-mode source models: {arch: (seconds, A-test accuracy)}."
+    out = {}
+    with mode("default"):
+        for arch in SOURCE_ARCHS:
+            if not (cached and source_model_path(arch).is_file()):
+                pretrain_source_model(arch, source_recipe(arch), show=False)
+            info = source_model_info(arch)
+            out[arch] = (info["train_seconds"], info["a_test_acc"], info["n_test"])
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--cached", action="store_true", help="read the models from the cache if they are there")
+    p.add_argument("--threads", type=int, default=None)
+    a = p.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
+    seed_everything(0)
+    dt = amp_dtype(get_device("cpu"))
+    print(f"path: CPU, {torch.get_num_threads()} threads, autocast {dt if dt else 'off (fp32: this CPU has no bf16)'}, "
+          "channels_last, batch 64, 32 px")
+    old_total = new_total = 0.0
+    for arch in SOURCE_ARCHS:
+        t_old, t_new = step_times(arch, a.steps)
+        old_total, new_total = old_total + t_old, new_total + t_new
+        print(f"{arch:9s} step: baseline {t_old*1000:6.0f} ms ({64/t_old:5.1f} img/s), new {t_new*1000:6.0f} ms "
+              f"({64/t_new:5.1f} img/s), ratio {t_old/t_new:.2f}", flush=True)
+    res = pretrain_all(a.cached)
+    for arch, (secs, acc, n) in res.items():
+        print(f"{arch:9s} new recipe: pretraining {secs:.0f} s, A-test accuracy {acc:.4f} on {n} images")
+    secs = sum(s for s, _, _ in res.values())
+    acc = min(acc for _, acc, _ in res.values())
+    print(f"P7 step_ratio={old_total/new_total:.2f} seconds={secs:.0f} a_test_acc={acc:.4f}")
+
+
+if __name__ == "__main__":
+    main()

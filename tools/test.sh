@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The course's test suite: notebooks and package in sync, notebooks clean, every notebook re-run by nbval in
-# test mode, then pytest tests/. Does all set-up first, and ends with a table of where the time went.
+# The course's test suite: notebooks and package in sync, notebooks clean, then every notebook re-run by nbval in
+# test mode and pytest tests/, in one session on two workers. Does all set-up first, ends with a table of the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 phases=()
@@ -20,20 +20,20 @@ source .venv/bin/activate
 export TL_MODE=test TL_OFFLINE=1 MPLBACKEND=agg PYTHONUNBUFFERED=1
 phase "set-up (venv, data, browser)"
 
-echo "== 0/4 tl-course doctor: what this machine has"
+echo "== 0/3 tl-course doctor: what this machine has"
 tl-course doctor
 phase "0 doctor"
 
 snap() { find "$@" -type f \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.ipynb_checkpoints/*' -print0 | sort -z | xargs -0 sha256sum; }
 
-echo "== 1/4 notebooks and tl_course/ in sync (nbdev-export changes nothing)"
+echo "== 1/3 notebooks and tl_course/ in sync (nbdev-export changes nothing)"
 before=$(snap tl_course); nbdev-export; after=$(snap tl_course)
 if [ "$before" != "$after" ]; then
   diff <(echo "$before") <(echo "$after") || true
   echo "FAIL: tl_course/ was out of sync with nbs/: run nbdev-export and commit the result."; exit 1
 fi
 
-echo "== 2/4 notebooks clean (nbdev-clean changes nothing)"
+echo "== 2/3 notebooks clean (nbdev-clean changes nothing)"
 before=$(snap nbs); nbdev-clean; after=$(snap nbs)
 if [ "$before" != "$after" ]; then
   diff <(echo "$before") <(echo "$after") || true
@@ -41,12 +41,19 @@ if [ "$before" != "$after" ]; then
 fi
 phase "1-2 export and clean checks"
 
-echo "== 3/4 nbval: every notebook, test mode"
-python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout=900 \
-  -p no:cacheprovider \
-  --durations=15 -q nbs/ "$@"
-phase "3 nbval (notebooks, test mode)"
+# Test-mode source models, once, before the workers start (else two notebooks could pretrain the same one at once)
+echo "== source models (test mode): cached, or pretrained now (first run only)"
+tl-course prepare
+phase "source models (test mode)"
 
-echo "== 4/4 pytest tests/"
-python -m pytest -q -p no:cacheprovider --durations=10 tests/ "$@"
-phase "4 pytest tests/"
+# Notebooks and tests/ in one pytest session on two workers (pytest-xdist): each notebook runs whole, in order, in
+# one kernel on one worker (--dist loadscope); each test module likewise. One torch thread per worker, so the two
+# workers share the cores instead of fighting over them; single-threaded work (kernels starting, the site build,
+# pip, the browser) overlaps with the other worker's training.
+workers=${TL_TEST_WORKERS:-2}
+echo "== 3/3 nbval (every notebook, test mode) and pytest tests/, $workers workers"
+OMP_NUM_THREADS=$(( $(nproc) / workers > 0 ? $(nproc) / workers : 1 )) \
+python -m pytest -n "$workers" --dist loadscope \
+  --nbval-lax --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout=900 \
+  -p no:cacheprovider --durations=20 -q nbs/ tests/ "$@"
+phase "3 nbval + tests/ ($workers workers)"

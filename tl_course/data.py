@@ -145,7 +145,7 @@ def _official(part):
     return torch.from_numpy(x.copy()), torch.from_numpy(y.astype(np.int64))
 
 def load_fashion_mnist(
-    split:str="train", # 'train' (55,000 images), 'valid' (5,000, carved from the official training set) or 'test' (10,000)
+    split:str="train", # 'train' (55,000 images), 'valid' (5,000 held out of the official train set), 'test' (10,000)
 ) -> tuple[torch.Tensor, torch.Tensor]:
     "Fashion-MNIST as (uint8 images N×28×28, int64 labels N); 'valid' never overlaps 'train' or 'test'."
     if split not in ("train", "valid", "test"):

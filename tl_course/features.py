@@ -206,7 +206,8 @@ def _image_key_parts(model, data, path):
                          "cache: build it with augment=False, or pass cache=None to compute one random draw.")
     fp = data_fingerprint(data)
     if fp is None: return None
-    return ["image-stages/2", "global-mean-pool", model.arch, model.small, model.stages,
+    structure = hashlib.sha256(repr(model.body).encode()).hexdigest()[:16]   # strides, kernels: not in the weights
+    return ["image-stages/3", "global-mean-pool", model.arch, model.small, model.stages, structure,
             weights_fingerprint(model.body), fp, path]
 
 def extract_features(

@@ -7,8 +7,8 @@ Two measurements in one run:
      32, 16, 8 and 4 pixels);
    - new: version 2, whose small ResNet-18 has a stride-2 stem (16, 8, 4, 2 pixels after the stem) and trains on
      the 27,500 A training images (the validation images are held out).
-   Both are timed through the same step (`fit`'s default path: AdamW, autocast where the CPU has bf16,
-   channels_last), alternating baseline and new step by step so that both see the same machine load. VGG16's
+   Both are timed through the same training step, set up as `fit`'s default path sets it up (AdamW, autocast where
+   the CPU has bf16, channels_last), alternating baseline and new step by step so that both see the same load. VGG16's
    architecture did not change, so its ratio is about 1; `step_ratio` is the time of one step of both baseline
    models over one step of both new models.
 2. The new recipe itself: both default-mode source models pretrained from scratch (or read from the cache with

@@ -7,8 +7,8 @@ Two measurements in one run:
      32, 16, 8 and 4 pixels);
    - new: version 2, whose small ResNet-18 has a stride-2 stem (16, 8, 4, 2 pixels after the stem) and trains on
      the 27,500 A training images (the validation images are held out).
-   Both are timed through the same training step, set up as `fit`'s default path sets it up (AdamW, autocast where
-   the CPU has bf16, channels_last), alternating baseline and new step by step so that both see the same load. VGG16's
+   Both are timed through `fit` itself (its default path: AdamW, one-cycle, autocast where the CPU has bf16,
+   channels_last), the first step of each run not counted, in alternating rounds so that both see the same load. VGG16's
    architecture did not change, so its ratio is about 1; `step_ratio` is the time of one step of both baseline
    models over one step of both new models.
 2. The new recipe itself: both default-mode source models pretrained from scratch (or read from the cache with
@@ -21,9 +21,10 @@ Usage: python bench/source_models.py [--steps 8] [--cached] [--threads N]
 """
 import argparse, time
 import torch
-from torch import nn
-from tl_course.core import amp_dtype, autocast, get_device, mode, seed_everything
+from torch.utils.data import DataLoader, TensorDataset
+from tl_course.core import amp_dtype, get_device, mode, seed_everything
 from tl_course.data import FashionTask, image_transform
+from tl_course.train import Callback, fit
 from tl_course.weights import SOURCE_ARCHS, create_model, pretrain_source_model, source_model_info, source_model_path, source_recipe
 
 
@@ -35,38 +36,37 @@ def models_for(arch):
     return old, new
 
 
-class Stepper:
-    "One training step of `model` as `fit` takes it on this machine (AdamW, autocast, channels_last)."
-    def __init__(self, model):
-        self.model = model.to(memory_format=torch.channels_last).train()
-        self.opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.05)
-    def __call__(self, x, y):
-        "Time one step on the batch (x, y); return its seconds."
-        t0 = time.perf_counter()
-        with autocast(get_device("cpu")):
-            loss = nn.functional.cross_entropy(self.model(x).float(), y)
-        self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt.step()
-        return time.perf_counter() - t0
+class StepTimer(Callback):
+    "Record the seconds between consecutive training steps of `fit` (the first step, a warm-up, is not counted)."
+    def before_fit(self, run): self.last, self.secs = None, []
+    def after_batch(self, run):
+        now = time.perf_counter()
+        if self.last is not None: self.secs.append(now - self.last)
+        self.last = now
 
 
-def step_times(arch, steps):
-    "Seconds per step of the baseline and the new model of `arch`, interleaved, on the same batch."
+def fit_step_seconds(model, dl):
+    "Mean seconds per training step of `fit`'s default path (AdamW, one-cycle, autocast, channels_last) on `dl`."
+    timer = StepTimer()
+    fit(model, dl, None, epochs=1, lr=2e-3, wd=0.05, device="cpu", show=False, callbacks=[timer])
+    return sum(timer.secs) / len(timer.secs)
+
+
+def step_times(arch, steps, rounds=2):
+    "Seconds per step of the baseline and the new model of `arch` through `fit`, on the same batches, rounds alternating."
     ds = FashionTask("A", "train", 64 // 5 + 1, image_transform(32, 3), seed=0)
-    x = torch.stack([ds[i][0] for i in range(64)]).contiguous(memory_format=torch.channels_last)
-    y = torch.stack([ds[i][1] for i in range(64)])
-    old, new = (Stepper(m) for m in models_for(arch))
-    old(x, y), new(x, y)                                   # warm-up: oneDNN picks its kernels
+    x, y = torch.stack([ds[i][0] for i in range(64)]), torch.stack([ds[i][1] for i in range(64)])
+    dl = DataLoader(TensorDataset(x.repeat(steps + 1, 1, 1, 1), y.repeat(steps + 1)), batch_size=64)
     t_old = t_new = 0.0
-    for _ in range(steps):
-        t_old += old(x, y)
-        t_new += new(x, y)
-    return t_old / steps, t_new / steps
+    for _ in range(rounds):   # baseline, new, baseline, new: both see the same machine load
+        old, new = models_for(arch)
+        t_old += fit_step_seconds(old, dl) / rounds
+        t_new += fit_step_seconds(new, dl) / rounds
+    return t_old, t_new
 
 
 def pretrain_all(cached):
-    "Pretrain (or, with `cached`, read) both default-mode source models: {arch: (seconds, A-test accuracy)}."
+    "Pretrain (or, with `cached`, read) both default-mode source models: {arch: (seconds, A-test accuracy, n test)}."
     out = {}
     with mode("default"):
         for arch in SOURCE_ARCHS:

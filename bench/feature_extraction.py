@@ -2,7 +2,7 @@
 
 P1  Train the same linear head (same initialisation, same images, same order) for 10 epochs on the frozen body of a
     32-px ResNet-18 two ways: (a) the course's way, features extracted once with `extract_features` and the head
-    trained on them with `train_head`; (b) the seeds' way, the frozen body run inside `fit` on every batch of every
+    trained on them with `train_head`; (b) the classic recipes' way (the Keras guide, the PyTorch tutorial), the frozen body run inside `fit` on every batch of every
     epoch. Both are timed end to end, including the extraction in (a). Prints the time ratio (b)/(a) and the
     difference of final B-test accuracy in percentage points, (a) minus (b).
 P2  Images per second of the default extraction path (`extract_features`: inference mode, bf16 autocast and
@@ -32,7 +32,7 @@ def p1(model, train_ds, test_ds, epochs=10, lr=3e-3, batch_size=32):
     te = extract_features(model, test_ds, cache="memory")
     cached = train_head(tr, te, **head)
     t_cached = time.perf_counter() - t0
-    # the seeds' way: the same head on the frozen body, the body recomputed for every batch of every epoch
+    # the classic recipes' way: the same head on the frozen body, the body recomputed for every batch of every epoch
     clf = feature_classifier(torch.empty(1, tr["layer4"].shape[1]), 5, standardize=False, seed=0)
     net = freeze(truncate(model, "layer4", clf), train_last=1)  # the head alone trains
     t0 = time.perf_counter()

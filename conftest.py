@@ -5,7 +5,8 @@ checks, in test mode (TL_MODE=test):
 
 - Every code cell runs, in order, in one kernel per notebook, and must not raise. The assertions in the cells
   are the tests; most cells print nothing that is compared.
-- Outputs are compared only for cells whose first line is `# NBVAL_CHECK_OUTPUT`: their text outputs (stdout and
+- Outputs are compared only for cells marked `# NBVAL_CHECK_OUTPUT` (the first line, or the line after the cell's
+  `#|` directives, such as `#| code-fold: true` on a collapsed solution): their text outputs (stdout and
   stderr streams, text/plain, text/markdown, ...) must equal the stored ones after both have gone through the regex/replace pairs
   of nbval_sanitize.cfg (absolute paths, timings, memory addresses). Only cells whose output does not depend on
   the mode, the machine, timing or randomness carry the marker. No other stored output is compared (lax mode).

@@ -1,19 +1,20 @@
-"""Data-parallel training: 2 gloo processes under torchrun reach the same model as 1 process, and a 2-process run
-stopped after one epoch and resumed from its checkpoint ends where an uninterrupted one does."""
+"""Data-parallel training: 2 gloo processes under torchrun reach the same model as 1 process (with the same seeded
+augmentation), and a 2-process run stopped after one epoch and resumed from its checkpoint ends where an
+uninterrupted one does."""
 import pytest
 from tl_course.core import read_safetensors
 from tl_course.distributed import launch, ddp_demo_model
 from tl_course.train import load_checkpoint
 
-ARGS = ["--n-per-class", 64, "--epochs", 2, "--global-batch", 64, "--width", 8]
+ARGS = ["--model", "demo", "--n-per-class", 64, "--epochs", 2, "--global-batch", 64, "--width", 8]
 
 @pytest.fixture(scope="module")
 def two_processes():
     "One uninterrupted 2-process run of the recipe, shared by the tests."
-    return launch(2, ARGS, timeout=300, device="cpu")
+    return launch(2, ARGS, timeout=300, device="cpu")[0]
 
 def test_two_gloo_processes_match_one_process(two_processes):
-    one, two = launch(1, ARGS, timeout=300, device="cpu"), two_processes
+    one, two = launch(1, ARGS, timeout=300, device="cpu")[0], two_processes
     assert (one["world_size"], two["world_size"]) == (1, 2)
     # same global batch, same data order: only the order of floating-point sums differs
     assert two["valid_loss"] == pytest.approx(one["valid_loss"], rel=1e-3)
@@ -21,13 +22,13 @@ def test_two_gloo_processes_match_one_process(two_processes):
 
 def test_stopped_and_resumed_run_matches_uninterrupted_run(two_processes, tmp_path):
     ckpt = tmp_path/"ckpt"
-    stopped = launch(2, [*ARGS, "--ckpt", ckpt, "--stop-after", 1], timeout=300, device="cpu")
+    stopped = launch(2, [*ARGS, "--ckpt", ckpt, "--stop-after", 1], timeout=300, device="cpu")[0]
     assert stopped["epoch"] == 1 and len(stopped["history"]) == 1
     # rank 0 saved the unwrapped model: no DDP `module.` prefix, and the file loads into a plain model
     tensors, _ = read_safetensors(ckpt/"last.safetensors")
     assert not [k for k in tensors if "module." in k]
     load_checkpoint(ckpt/"last.safetensors", ddp_demo_model(5, 8))
-    resumed = launch(2, [*ARGS, "--ckpt", ckpt, "--resume"], timeout=300, device="cpu")
+    resumed = launch(2, [*ARGS, "--ckpt", ckpt, "--resume"], timeout=300, device="cpu")[0]
     assert resumed["history"][0] == stopped["history"][0]     # epoch 1 (its time too) came from the checkpoint
     assert resumed["epoch"] == 2
     for k in ("valid_loss", "accuracy"): assert resumed[k] == pytest.approx(two_processes[k], abs=1e-6)

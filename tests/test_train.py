@@ -45,7 +45,12 @@ def _run(*args, env=None, timeout=120):
     line = [l for l in r.stdout.splitlines() if l.startswith("HISTORY ")][-1]
     return json.loads(line[len("HISTORY "):]), r.stdout
 
-def test_sigkill_mid_epoch_then_resume(tmp_path):
+@pytest.fixture(scope="module")
+def uninterrupted():
+    "The history of one uninterrupted run, shared by the tests that compare with it."
+    return _run("-", "fresh")[0]
+
+def test_sigkill_mid_epoch_then_resume(tmp_path, uninterrupted):
     from safetensors.torch import load_file
     from tl_course.train import load_checkpoint
     ckpt = tmp_path/"ckpt"
@@ -78,12 +83,10 @@ def test_sigkill_mid_epoch_then_resume(tmp_path):
     resumed, out = _run(str(ckpt), "resume")
     assert f"resumed from {ckpt/'last.safetensors'} after epoch 2" in out, out
     assert [r["epoch"] for r in resumed] == [1, 2, 3, 4]
-    uninterrupted, _ = _run("-", "fresh")
     assert resumed == uninterrupted, (resumed, uninterrupted)
     assert resumed[-1]["accuracy"] > 0.5, resumed                       # it really trained (5 classes: chance 0.2)
 
-def test_same_seed_same_metrics_in_two_processes():
-    a, _ = _run("-", "fresh")
+def test_same_seed_same_metrics_in_two_processes(uninterrupted):
     b, _ = _run("-", "fresh")
-    assert len(a) == 4 and a == b, (a, b)
-    assert a[-1]["train_loss"] < a[0]["train_loss"]
+    assert len(uninterrupted) == 4 and uninterrupted == b, (uninterrupted, b)
+    assert uninterrupted[-1]["train_loss"] < uninterrupted[0]["train_loss"]

@@ -238,7 +238,6 @@ def report_headline(
 
 # %% ../nbs/00_core.ipynb #c0a1b2c4
 from dataclasses import dataclass
-from scipy import stats as _stats
 
 def mean_interval(
     values, # one number per run (or per example)
@@ -249,7 +248,8 @@ def mean_interval(
     if len(v) == 0 or not np.isfinite(v).all():
         raise ValueError(f"values={list(v)!r}: pass one finite number per run (at least one).")
     if len(v) == 1: return float(v[0]), 0.0
-    half = _stats.t.ppf(0.5 + level/2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))
+    from scipy import stats   # here, not at import: scipy.stats takes a second to load
+    half = stats.t.ppf(0.5 + level/2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))
     return float(v.mean()), float(half)
 
 @dataclass

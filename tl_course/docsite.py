@@ -148,8 +148,19 @@ def _write(path:Path, text:str):
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
 
+def _source_map(
+    cells:list, # staged cells, each with a `source` string
+) -> list:
+    "The line each cell starts on when the cells are read as one text, one blank line between two cells."
+    starts, line = [], 0
+    for c in cells:
+        starts.append(line)
+        line += c["source"].count("\n") + 2
+    return starts
+
 def _write_nb(path:Path, nb:dict):
-    "Write a notebook as JSON, as `_write` does."
+    "Write a notebook as JSON, as `_write` does, with the `source_map` MyST-NB numbers its lines by."
+    nb = dict(nb, metadata=dict(nb.get("metadata", {}), source_map=_source_map(nb["cells"])))
     _write(path, json.dumps(nb, indent=1, ensure_ascii=False))
 
 def _load(p:Path) -> dict:

@@ -27,7 +27,14 @@ phase "0 doctor"
 snap() { find "$@" -type f \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.ipynb_checkpoints/*' -print0 | sort -z | xargs -0 sha256sum; }
 
 echo "== 1/3 notebooks and tl_course/ in sync (nbdev-export changes nothing)"
+kept=$(mktemp -d); cp -a tl_course "$kept/"
 before=$(snap tl_course); nbdev-export; after=$(snap tl_course)
+# nbdev-export rewrites every module; give the unchanged ones back their times, or the site build's cache (autodoc
+# depends on the modules' files) would re-read every page
+(cd "$kept" && find tl_course -type f) | while read -r f; do
+  if cmp -s "$kept/$f" "$f"; then touch -r "$kept/$f" "$f"; fi
+done
+rm -rf "$kept"
 if [ "$before" != "$after" ]; then
   diff <(echo "$before") <(echo "$after") || true
   echo "FAIL: tl_course/ was out of sync with nbs/: run nbdev-export and commit the result."; exit 1
@@ -49,11 +56,12 @@ phase "source models (test mode)"
 # Notebooks and tests/ in one pytest session on two workers (pytest-xdist): each notebook runs whole, in order, in
 # one kernel on one worker (--dist loadscope); each test module likewise. One torch thread per worker, so the two
 # workers share the cores instead of fighting over them; single-threaded work (kernels starting, the site build,
-# pip, the browser) overlaps with the other worker's training.
+# pip, the browser) overlaps with the other worker's training. The longest notebooks and modules start first
+# (their order is in conftest.py; --no-loadscope-reorder keeps it), so that the two workers finish together.
 workers=${TL_TEST_WORKERS:-2}
 echo "== 3/3 nbval (every notebook, test mode) and pytest tests/, $workers workers"
 OMP_NUM_THREADS=$(( $(nproc) / workers > 0 ? $(nproc) / workers : 1 )) \
-python -m pytest -n "$workers" --dist loadscope \
+python -m pytest -n "$workers" --dist loadscope --no-loadscope-reorder \
   --nbval-lax --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout=900 \
   -p no:cacheprovider --durations=20 -q nbs/ tests/ "$@"
 phase "3 nbval + tests/ ($workers workers)"

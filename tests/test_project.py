@@ -45,3 +45,13 @@ def test_the_suite_leaves_out_only_the_export_cells():
     assert all(c.strip().endswith("nbdev.nbdev_export()") for cs in left_out.values() for c in cs)
     for code in ("nbdev.nbdev_export()\nprint(1)", "x = 1; nbdev.nbdev_export()", "import nbdev"):
         assert not is_export_cell(code), code
+
+def test_the_hook_deselects_the_export_cell_when_the_suite_collects():
+    # what pytest itself collects from a library notebook: every code cell but the last, the export cell
+    nb = ROOT/"nbs"/"00_core.ipynb"
+    code = [c for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "code"]
+    r = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                        str(nb.relative_to(ROOT))], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"{len(code) - 1}/{len(code)} tests collected (1 deselected)" in r.stdout, r.stdout[-500:]
+    assert f"::Cell {len(code) - 1}\n" not in r.stdout and f"::Cell {len(code) - 2}\n" in r.stdout

@@ -29,14 +29,17 @@ def browser_context(tmp_path):
     "A fresh headless Chromium profile (Playwright persistent context) that may only talk to 127.0.0.1."
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
+        # Chromium itself refuses the rest: everything but loopback goes to a proxy on a closed port. Requests are
+        # only watched, not intercepted (interception would turn off the HTTP cache and reload every page's scripts).
         ctx = p.chromium.launch_persistent_context(
-            str(tmp_path/"profile"), executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS,
+            str(tmp_path/"profile"), executable_path=chromium_path(), headless=True,
+            args=[*CHROMIUM_FLAGS, f"--proxy-server=http://127.0.0.1:{free_port()}", "--proxy-bypass-list=127.0.0.1;localhost"],
             viewport={"width": 1280, "height": 900})
-        ctx.external = []   # requests to anything but loopback: recorded and refused
-        def _route(route):
-            host = route.request.url.split("/")[2].split(":")[0] if "://" in route.request.url else ""
-            if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")): route.continue_()
-            else: ctx.external.append(route.request.url); route.abort()
-        ctx.route("**/*", _route)
+        ctx.external = []   # requests to anything but loopback: recorded (and refused by the proxy above)
+        def _watch(request):
+            url = request.url
+            host = url.split("/")[2].split(":")[0] if "://" in url else ""
+            if host not in ("127.0.0.1", "localhost") and not url.startswith(("data:", "blob:")): ctx.external.append(url)
+        ctx.on("request", _watch)
         try: yield ctx
         finally: ctx.close()

@@ -156,3 +156,11 @@ def test_screenshots(site, browser_context):
     page.screenshot(path=str(SHOTS/"lesson.png"))
     for f in ("home.png", "lesson.png"): assert (SHOTS/f).stat().st_size > 10_000, f"{f} looks empty"
     print(f"screenshots: {SHOTS/'home.png'}, {SHOTS/'lesson.png'} ({lesson.stem})")
+
+def test_requests_off_the_machine_are_recorded_and_refused(browser_context):
+    "The browser fixture's guard itself: a page that asks other hosts for images gets none, and each request is noted."
+    page = browser_context.new_page()
+    page.set_content('<img src="http://192.0.2.1/a.png"><img src="https://example.com/b.png">', wait_until="load")
+    loaded = page.evaluate("() => Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
+    assert loaded == [False, False]
+    assert sorted(browser_context.external) == ["http://192.0.2.1/a.png", "https://example.com/b.png"]

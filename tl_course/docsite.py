@@ -215,6 +215,7 @@ html_theme_options = {{
 }}
 html_context = {{"default_mode": "light"}}   # the theme's light/dark switch needs a valid starting mode
 html_copy_source = True
+html_favicon = "favicon.svg"               # the tab's icon (without one, every browser logs a 404 for /favicon.ico)
 def setup(app):
     app.connect("autodoc-process-docstring", process_docstring)
 '''
@@ -271,15 +272,20 @@ def _stage_home(
     home["cells"] = _with_ids(home["cells"] + [_md_cell("\n\n".join(nav))])
     _write_nb(src/"index.ipynb", home)
 
+_FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" '
+                'fill="#2f6fad"/><text x="16" y="22" font-family="sans-serif" font-size="15" font-weight="bold" '
+                'text-anchor="middle" fill="#fff">tl</text></svg>\n')
+
 def _stage_conf(
     src:Path, # the site's sources folder
     title:str, # the site's title
     repo:str, # repository URL ('' for none)
 ):
-    "Write Sphinx's `conf.py`, with MathJax served from the `sphinx-mathjax-offline` package."
+    "Write Sphinx's `conf.py`, with MathJax served from the `sphinx-mathjax-offline` package, and the site's icon."
     mathjax = importlib.util.find_spec("sphinx-mathjax-offline")
     static = str(Path(mathjax.origin).parent/"static") if mathjax else ""
     _write(src/"conf.py", SITE_CONF.format(title=title, author="tl_course authors", repo=repo, mathjax_static=static))
+    _write(src/"favicon.svg", _FAVICON_SVG)
 
 def _remove_stale(
     src:Path, # the site's sources folder

@@ -7,11 +7,12 @@ Docs: https://tl-course.github.io/tl_course/train.html.md"""
 # %% auto #0
 __all__ = ['METRICS', 'SCHEDULES', 'CKPT_FORMAT', 'split_batch', 'model_output', 'to_device', 'run_inference', 'predict',
            'accuracy', 'confusion', 'most_confused', 'plot_confusion', 'top_losses', 'plot_top_losses',
-           'trainable_groups', 'make_optimizer', 'make_scheduler', 'schedule_lrs', 'save_checkpoint', 'load_checkpoint',
-           'CancelFit', 'Callback', 'NonFiniteLossError', 'check_labels', 'Run', 'keep_frozen_norm_stats',
-           'train_epoch', 'evaluate', 'format_row', 'FitResult', 'seed_run', 'fit', 'Checkpoint', 'EarlyStop',
-           'check_lambda', 'lambda_schedule', 'AuxLoss', 'model_stages', 'freeze', 'unfreeze', 'count_params',
-           'discriminative_groups', 'GradualUnfreeze', 'fine_tune', 'LRFinder', 'suggest_lr', 'lr_find']
+           'trainable_groups', 'fused_ok', 'make_optimizer', 'make_scheduler', 'schedule_lrs', 'save_checkpoint',
+           'load_checkpoint', 'CancelFit', 'Callback', 'NonFiniteLossError', 'check_labels', 'Run',
+           'keep_frozen_norm_stats', 'train_epoch', 'evaluate', 'format_row', 'FitResult', 'seed_run', 'fit',
+           'Checkpoint', 'EarlyStop', 'check_lambda', 'lambda_schedule', 'AuxLoss', 'model_stages', 'freeze',
+           'unfreeze', 'count_params', 'discriminative_groups', 'GradualUnfreeze', 'fine_tune', 'LRFinder',
+           'suggest_lr', 'lr_find']
 
 # %% ../nbs/02_train.ipynb #9dca1d86
 import json, math, time, random
@@ -269,17 +270,24 @@ def trainable_groups(
     if not groups: raise ValueError("param_groups hold no parameters: pass the parameters to train.")
     return groups
 
+def fused_ok(
+    groups:list[dict], # parameter groups
+) -> bool:
+    "Whether torch's fused AdamW and SGD (one kernel for all parameters, not one loop per tensor) can update `groups`."
+    return all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for g in groups for p in g["params"])
+
 def make_optimizer(
     groups:list[dict], # from `trainable_groups`
     lr:float, # base learning rate; each group gets lr × its lr_mult
     opt="adamw", # 'adamw', 'sgd' (momentum 0.9) or callable(param_groups, lr) -> Optimizer
     wd:float=0.01, # weight decay
 ) -> torch.optim.Optimizer:
-    "The optimizer for `groups`, each group at `lr × lr_mult`."
+    "The optimizer for `groups`, each group at `lr × lr_mult`; AdamW and SGD use torch's fused kernels where they can."
     groups = [{**g, "lr": lr * g.get("lr_mult", 1.0)} for g in groups]
     if callable(opt): return opt(groups, lr)
-    if opt == "adamw": return torch.optim.AdamW(groups, lr=lr, weight_decay=wd)
-    if opt == "sgd": return torch.optim.SGD(groups, lr=lr, momentum=0.9, weight_decay=wd)
+    fused = True if fused_ok(groups) else None   # None: torch's own choice (a loop, or foreach on GPUs)
+    if opt == "adamw": return torch.optim.AdamW(groups, lr=lr, weight_decay=wd, fused=fused)
+    if opt == "sgd": return torch.optim.SGD(groups, lr=lr, momentum=0.9, weight_decay=wd, fused=fused)
     raise ValueError(f"Unknown optimizer {opt!r}: use 'adamw', 'sgd' or a function "
                      "(param_groups, lr) -> torch.optim.Optimizer.")
 

@@ -224,7 +224,7 @@ def source_recipe(
                 epochs=sized(test=1, cpu=1, gpu=10),
                 batch_size=sized(test=32, cpu=64, gpu=256), wd=0.05,
                 lr=sized(test=2e-3 if arch == "resnet18" else 1e-3, cpu=2e-3, gpu=3e-3),
-                augment=sized(test=False, cpu=False, gpu=True), eval_per_class=sized(test=400, cpu=None, gpu=None),
+                augment=sized(test=False, cpu=False, gpu=True), eval_per_class=sized(test=200, cpu=None, gpu=None),
                 min_acc=sized(test=0.75, cpu=0.85, gpu=0.90), version=2)
 
 def recipe_key(

@@ -8,8 +8,9 @@ Docs: https://tl-course.github.io/tl_course/data.html.md"""
 __all__ = ['FMNIST_FILES', 'FMNIST_URL', 'DEBIAN_FMNIST', 'FMNIST_CLASSES', 'SPLIT_A', 'SPLIT_B', 'VALID_PER_CLASS', 'VALID_SEED',
            'FMNIST_STATS', 'IMAGENET_STATS', 'IMG_EXTENSIONS', 'HYMENOPTERA_URL', 'HYMENOPTERA_CHECKSUM',
            'fmnist_search_path', 'download_fashion_mnist', 'find_fashion_mnist', 'read_idx', 'split_classes',
-           'budget_indices', 'load_fashion_mnist', 'image_transform', 'FashionTask', 'make_loader', 'steps_loader',
-           'rgb_loader', 'ImageFolderDataset', 'extract_archive', 'fetch_archive', 'fetch_hymenoptera', 'show_batch']
+           'budget_indices', 'load_fashion_mnist', 'ImageCompose', 'image_transform', 'FashionTask', 'make_loader',
+           'steps_loader', 'rgb_loader', 'ImageFolderDataset', 'extract_archive', 'fetch_archive', 'fetch_hymenoptera',
+           'show_batch']
 
 # %% ../nbs/01_data.ipynb #e8b59ced
 import contextlib, gzip, hashlib, os, posixpath, shutil, stat, struct, tarfile, tempfile, zipfile
@@ -152,6 +153,11 @@ def load_fashion_mnist(
     "Fashion-MNIST as (uint8 images N×28×28, int64 labels N); 'valid' never overlaps 'train' or 'test'."
     if split not in ("train", "valid", "test"):
         raise ValueError(f"split={split!r}: use 'train', 'valid' or 'test'.")
+    return _split(split)
+
+@lru_cache(maxsize=3)
+def _split(split):
+    "One split, read once per process (every `FashionTask` copies the rows it keeps; do not change these in place)."
     if split == "test": return _official("t10k")
     x, y = _official("train")
     held = torch.zeros(len(y), dtype=torch.bool)
@@ -168,6 +174,26 @@ class _PILMode:
     def __init__(self, mode): self.mode = mode
     def __call__(self, im): return im.convert(self.mode) if isinstance(im, Image.Image) else im
 
+class ImageCompose(v2.Compose):
+    "`v2.Compose` that runs a uint8 tensor through v2's kernels directly: the same pixels, without v2's per-call dispatch."
+    def forward(self, *inputs):
+        "A plain tensor goes step by step to the kernels (random steps: the transforms themselves); anything else to v2."
+        x = inputs[0] if len(inputs) == 1 else None
+        if type(x) is not torch.Tensor: return super().forward(*inputs)
+        for step in self.transforms: x = _direct(step, x)
+        return x
+
+def _direct(step, x):
+    "What `step` does to the image tensor `x`, calling its kernel where the step is deterministic."
+    if isinstance(step, v2.Lambda): return step.lambd(x)
+    if isinstance(step, v2.ToImage): return x
+    if isinstance(step, v2.RGB): return v2.functional.grayscale_to_rgb_image(x)
+    if isinstance(step, v2.Grayscale): return v2.functional.rgb_to_grayscale_image(x, step.num_output_channels)
+    if isinstance(step, v2.Resize): return v2.functional.resize_image(x, step.size, step.interpolation, step.max_size, step.antialias)
+    if isinstance(step, v2.ToDtype) and isinstance(step.dtype, torch.dtype): return v2.functional.to_dtype_image(x, step.dtype, step.scale)
+    if isinstance(step, v2.Normalize): return v2.functional.normalize_image(x, step.mean, step.std, step.inplace)
+    return step(x).as_subclass(torch.Tensor)
+
 def image_transform(
     size:int=32, # output side in pixels
     channels:int=3, # 3 for pretrained RGB networks, 1 to keep grey
@@ -183,7 +209,7 @@ def image_transform(
              v2.RGB() if channels == 3 else v2.Grayscale(1), v2.Resize((size, size), antialias=True)]
     if augment: steps += [v2.RandomCrop(size, padding=size//8), v2.RandomHorizontalFlip()]
     steps += [v2.ToDtype(torch.float32, scale=True), v2.Normalize(list(mean), list(std))]
-    return v2.Compose(steps)
+    return ImageCompose(steps)
 
 # %% ../nbs/01_data.ipynb #d8923739
 class FashionTask(Dataset):

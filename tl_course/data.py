@@ -175,9 +175,9 @@ class _PILMode:
     def __call__(self, im): return im.convert(self.mode) if isinstance(im, Image.Image) else im
 
 class ImageCompose(v2.Compose):
-    "`v2.Compose` that runs a uint8 tensor through v2's kernels directly: the same pixels, without v2's per-call dispatch."
+    "`v2.Compose` that sends a plain image tensor straight to v2's kernels: the same pixels, without the dispatch."
     def forward(self, *inputs):
-        "A plain tensor goes step by step to the kernels (random steps: the transforms themselves); anything else to v2."
+        "A plain tensor goes step by step to the kernels (random steps: to the transforms); anything else to v2."
         x = inputs[0] if len(inputs) == 1 else None
         if type(x) is not torch.Tensor: return super().forward(*inputs)
         for step in self.transforms: x = _direct(step, x)
@@ -187,11 +187,14 @@ def _direct(step, x):
     "What `step` does to the image tensor `x`, calling its kernel where the step is deterministic."
     if isinstance(step, v2.Lambda): return step.lambd(x)
     if isinstance(step, v2.ToImage): return x
-    if isinstance(step, v2.RGB): return v2.functional.grayscale_to_rgb_image(x)
-    if isinstance(step, v2.Grayscale): return v2.functional.rgb_to_grayscale_image(x, step.num_output_channels)
-    if isinstance(step, v2.Resize): return v2.functional.resize_image(x, step.size, step.interpolation, step.max_size, step.antialias)
-    if isinstance(step, v2.ToDtype) and isinstance(step.dtype, torch.dtype): return v2.functional.to_dtype_image(x, step.dtype, step.scale)
-    if isinstance(step, v2.Normalize): return v2.functional.normalize_image(x, step.mean, step.std, step.inplace)
+    F = v2.functional
+    if isinstance(step, v2.RGB): return F.grayscale_to_rgb_image(x)
+    if isinstance(step, v2.Grayscale): return F.rgb_to_grayscale_image(x, step.num_output_channels)
+    if isinstance(step, v2.Resize):
+        return F.resize_image(x, step.size, step.interpolation, step.max_size, step.antialias)
+    if isinstance(step, v2.ToDtype) and isinstance(step.dtype, torch.dtype):
+        return F.to_dtype_image(x, step.dtype, step.scale)
+    if isinstance(step, v2.Normalize): return F.normalize_image(x, step.mean, step.std, step.inplace)
     return step(x).as_subclass(torch.Tensor)
 
 def image_transform(

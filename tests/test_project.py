@@ -55,3 +55,10 @@ def test_the_hook_deselects_the_export_cell_when_the_suite_collects():
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"{len(code) - 1}/{len(code)} tests collected (1 deselected)" in r.stdout, r.stdout[-500:]
     assert f"::Cell {len(code) - 1}\n" not in r.stdout and f"::Cell {len(code) - 2}\n" in r.stdout
+
+def test_reading_a_notebook_builds_no_iri_parser():
+    # jsonschema 4.25+ builds an IRI grammar when nbformat imports it (2.7 s per process): pinned out in pyproject
+    probe = "import sys, nbformat; print(sorted(m for m in sys.modules if m.startswith(('rfc3987', 'lark'))))"
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]", f"importing nbformat loaded {r.stdout.strip()}: keep jsonschema below 4.25"

@@ -11,7 +11,8 @@ __all__ = ['Check', 'doctor', 'Asset', 'prepare', 'lab', 'serve', 'main', 'cli']
 import argparse, contextlib, importlib.metadata, importlib.util, os, platform, subprocess, sys, time
 from dataclasses import dataclass
 from pathlib import Path
-from .core import get_device, amp_dtype, cache_dir, network_available, get_mode, mode as in_mode, MODES
+from .core import (get_device, amp_dtype, cache_dir, network_available, get_mode, mode as in_mode, MODES,
+                            quick_exit)
 from .course import (CourseError, course_root, need_extra, run_course, match_notebooks, stored_headline,
                               check_notebook)
 from .docsite import build_site
@@ -347,4 +348,4 @@ def main(
 
 def cli():
     "Console entry point (`[project.scripts] tl-course`)."
-    sys.exit(main())
+    quick_exit(main())

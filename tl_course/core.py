@@ -7,7 +7,8 @@ Docs: https://tl-course.github.io/tl_course/core.html.md"""
 # %% auto #0
 __all__ = ['MODES', 'get_mode', 'is_test_mode', 'mode', 'get_device', 'sized', 'amp_dtype', 'autocast', 'seed_everything',
            'seed_worker', 'set_deterministic', 'cache_dir', 'atomic_path', 'write_safetensors', 'read_safetensors',
-           'check_state_dict', 'network_available', 'report_headline', 'mean_interval', 'Comparison', 'compare']
+           'check_state_dict', 'network_available', 'quick_exit', 'report_headline', 'mean_interval', 'Comparison',
+           'compare']
 
 # %% ../nbs/00_core.ipynb #eee1d1f7
 import os, random, socket, contextlib, tempfile, re, json
@@ -225,6 +226,16 @@ def network_available(
     try:
         with socket.create_connection((host, port), timeout=timeout): return True
     except OSError: return False
+
+# %% ../nbs/00_core.ipynb #71c1f42b
+import gc, sys
+
+def quick_exit(
+    code:int=0, # the exit status
+):
+    "Exit with status `code`, skipping the interpreter's final garbage collection (output and `atexit` still run)."
+    gc.freeze()
+    sys.exit(code)
 
 # %% ../nbs/00_core.ipynb #db0608ce
 def report_headline(

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data import Dataset, DistributedSampler, Subset
-from .core import get_device, seed_everything, sized
+from .core import get_device, seed_everything, sized, quick_exit
 from .data import FashionTask, image_transform, make_loader
 from .train import fit, predict, accuracy, Callback, CancelFit, Checkpoint
 from .weights import create_model
@@ -266,7 +266,9 @@ def main(argv=None) -> list[dict]:
     if dist.is_initialized(): dist.destroy_process_group()
     return results
 
-if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules: main()
+if __name__ == "__main__" and not hasattr(sys, "ps1") and "ipykernel" not in sys.modules:
+    main()
+    quick_exit()   # skip the final garbage collection over torch's objects: every launch starts these processes
 
 # %% ../nbs/15_scaling_out.ipynb #ace3bd8a
 def launch(

@@ -6,7 +6,7 @@ Docs: https://tl-course.github.io/tl_course/docsite.html.md"""
 
 # %% auto #0
 __all__ = ['SITE_CONF', 'cell_directives', 'strip_directives', 'defined_names', 'autodoc_block', 'link_names', 'stage_notebook',
-           'stage_site', 'process_docstring', 'SiteBuild', 'build_site']
+           'stage_site', 'process_docstring', 'find_source', 'SiteBuild', 'build_site']
 
 # %% ../nbs/08_docsite.ipynb #7c183efe
 import ast, json, os, re, shutil, subprocess, sys, time, importlib, importlib.util
@@ -188,7 +188,7 @@ def _public(module:str) -> set:
 
 # %% ../nbs/08_docsite.ipynb #a36996df
 SITE_CONF = '''# Sphinx configuration of the offline course site (written by tl_course.docsite; do not edit)
-from tl_course.docsite import process_docstring
+from tl_course.docsite import find_source, process_docstring
 project = {title!r}
 author = {author!r}
 copyright = {author!r}
@@ -218,6 +218,7 @@ html_copy_source = True
 html_favicon = "favicon.svg"               # the tab's icon (without one, every browser logs a 404 for /favicon.ico)
 def setup(app):
     app.connect("autodoc-process-docstring", process_docstring)
+    app.connect("viewcode-find-source", find_source)
 '''
 
 def _toctree(caption, entries):
@@ -366,6 +367,20 @@ def process_docstring(
     "autodoc hook: parameter fields from docments comments, then markdown `code` as rST ``code`` (see above)."
     _add_param_docs(what, obj, lines)
     _clean_docstring(what, obj, lines)
+
+# %% ../nbs/08_docsite.ipynb #e4c2d66c
+def find_source(
+    app, # the Sphinx application
+    modname:str, # the dotted name of the module viewcode shows
+) -> tuple|None:
+    "viewcode hook: a course module's code and its names' line ranges, read from its file; None for other modules."
+    if modname.split(".")[0] != "tl_course": return None
+    spec = importlib.util.find_spec(modname)      # finds the file; imports only the (light) package `tl_course`
+    if spec is None or not str(spec.origin).endswith(".py"): return None
+    from sphinx.pycode import ModuleAnalyzer
+    analyzer = ModuleAnalyzer.for_file(spec.origin, modname)
+    analyzer.find_tags()
+    return analyzer.code, analyzer.tags
 
 # %% ../nbs/08_docsite.ipynb #dc30d76a
 @dataclass

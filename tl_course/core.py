@@ -16,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from unittest.mock import patch
 import numpy as np
-import torch
 
 # %% ../nbs/00_core.ipynb #31785b93
 MODES = ("test", "default")
@@ -44,10 +43,12 @@ def mode(
 _DEVICE_RE = re.compile(r"^(cpu|mps|cuda(:\d+)?)$")
 
 def _mps_available() -> bool:
+    import torch
     return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
 
-def _check_device(name:str) -> torch.device:
+def _check_device(name:str) -> "torch.device":
     "The device `name`, after checking that it exists on this machine."
+    import torch
     if not _DEVICE_RE.match(name):
         raise ValueError(f"Unknown device {name!r}: use one of 'cpu', 'cuda', 'cuda:N', 'mps' "
                          "(in TL_DEVICE or as device=), or leave it unset to choose automatically.")
@@ -62,8 +63,9 @@ def _check_device(name:str) -> torch.device:
 
 def get_device(
     device=None, # a device or its name ('cpu', 'cuda', 'cuda:1', 'mps'); default: `TL_DEVICE`, else the best available
-) -> torch.device:
+) -> "torch.device":
     "The device to compute on: CUDA, then Apple MPS, then CPU, unless `device` or `TL_DEVICE` says otherwise."
+    import torch
     name = str(device if device is not None else os.environ.get("TL_DEVICE", "")).strip().lower()
     if name: return _check_device(name)
     if torch.cuda.is_available(): return torch.device("cuda")
@@ -93,8 +95,9 @@ def _cpu_has_bf16() -> bool:
 
 def amp_dtype(
     device, # the device the model runs on
-) -> torch.dtype|None:
+) -> "torch.dtype|None":
     "The autocast dtype worth using on `device`, or None for plain fp32."
+    import torch
     dev = get_device(device)
     if dev.type == "cuda": return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     if dev.type == "cpu" and _cpu_has_bf16(): return torch.bfloat16
@@ -107,13 +110,15 @@ def autocast(
     "An autocast context with the best dtype for `device`, or a no-op context."
     dt = amp_dtype(device) if enabled else None
     if dt is None: return contextlib.nullcontext()
+    import torch
     return torch.autocast(get_device(device).type, dtype=dt)
 
 # %% ../nbs/00_core.ipynb #6fb28a6d
 def seed_everything(
     seed:int=42, # the one seed for Python, NumPy and torch
-) -> torch.Generator:
+) -> "torch.Generator":
     "Seed every random number generator and return a seeded `torch.Generator` for DataLoaders."
+    import torch
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
@@ -124,6 +129,7 @@ def seed_worker(
     worker_id:int, # passed by the DataLoader
 ):
     "Seed NumPy and `random` inside a DataLoader worker (pass as `worker_init_fn`)."
+    import torch
     s = torch.initial_seed() % 2**32
     np.random.seed(s)
     random.seed(s)
@@ -133,6 +139,7 @@ def set_deterministic(
 ):
     "Switch torch to deterministic algorithms (opt-in; some ops get slower)."
     if on: os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    import torch
     torch.use_deterministic_algorithms(on, warn_only=False)
     torch.backends.cudnn.deterministic = on
     torch.backends.cudnn.benchmark = not on
@@ -201,7 +208,7 @@ def check_state_dict(
     fix:str="load them into the architecture (and class count) they were saved from", # the remedy the error names
 ):
     "Raise one clear error if `sd` does not fit `expected` name for name and shape for shape."
-    own = expected.state_dict() if isinstance(expected, torch.nn.Module) else expected
+    own = expected.state_dict() if hasattr(expected, "state_dict") else expected
     missing, unexpected = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
     shapes = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in own
               if k in sd and sd[k].shape != own[k].shape]
@@ -227,7 +234,7 @@ def network_available(
         with socket.create_connection((host, port), timeout=timeout): return True
     except OSError: return False
 
-# %% ../nbs/00_core.ipynb #71c1f42b
+# %% ../nbs/00_core.ipynb #3b013fd9
 import gc, sys
 
 def quick_exit(

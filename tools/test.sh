@@ -20,10 +20,6 @@ source .venv/bin/activate
 export TL_MODE=test TL_OFFLINE=1 MPLBACKEND=agg PYTHONUNBUFFERED=1
 phase "set-up (venv, data, browser)"
 
-echo "== 0/3 tl-course doctor: what this machine has"
-tl-course doctor
-phase "0 doctor"
-
 snap() { find "$@" -type f \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.ipynb_checkpoints/*' -print0 | sort -z | xargs -0 sha256sum; }
 
 echo "== 1/3 notebooks and tl_course/ in sync (nbdev-export changes nothing)"
@@ -40,6 +36,12 @@ if [ "$before" != "$after" ]; then
   echo "FAIL: tl_course/ was out of sync with nbs/: run nbdev-export and commit the result."; exit 1
 fi
 
+# The doctor's report is made beside the clean check and the source models (it mostly waits on imports, one core),
+# once nbdev-export has finished rewriting the modules it imports; printed after them, and a failing doctor still
+# fails the command.
+doctor_out=$(mktemp)
+tl-course doctor >"$doctor_out" 2>&1 & doctor_pid=$!
+
 echo "== 2/3 notebooks clean (nbdev-clean changes nothing)"
 before=$(snap nbs); nbdev-clean; after=$(snap nbs)
 if [ "$before" != "$after" ]; then
@@ -51,7 +53,11 @@ phase "1-2 export and clean checks"
 # Test-mode source models, once, before the workers start (else two notebooks could pretrain the same one at once)
 echo "== source models (test mode): cached, or pretrained now (first run only)"
 tl-course prepare
-phase "source models (test mode)"
+echo "== 0/3 tl-course doctor: what this machine has"
+doctor_status=0; wait "$doctor_pid" || doctor_status=$?
+cat "$doctor_out"; rm -f "$doctor_out"
+if [ "$doctor_status" != 0 ]; then echo "FAIL: tl-course doctor exited $doctor_status"; exit 1; fi
+phase "source models (test mode), doctor"
 
 # Notebooks and tests/ in one pytest session on two workers (pytest-xdist): each notebook runs whole, in order, in
 # one kernel on one worker (--dist loadscope); each test module likewise. One torch thread per worker, so the two

@@ -11,7 +11,7 @@ __all__ = ['MODES', 'get_mode', 'is_test_mode', 'mode', 'get_device', 'sized', '
            'compare']
 
 # %% ../nbs/00_core.ipynb #eee1d1f7
-import os, random, socket, contextlib, tempfile, re, json
+import os, sys, gc, random, socket, contextlib, tempfile, re, json
 from functools import lru_cache
 from pathlib import Path
 from unittest.mock import patch
@@ -235,8 +235,6 @@ def network_available(
     except OSError: return False
 
 # %% ../nbs/00_core.ipynb #3b013fd9
-import gc, sys
-
 def quick_exit(
     code:int=0, # the exit status
 ):

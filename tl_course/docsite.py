@@ -6,7 +6,7 @@ Docs: https://tl-course.github.io/tl_course/docsite.html.md"""
 
 # %% auto #0
 __all__ = ['SITE_CONF', 'cell_directives', 'strip_directives', 'defined_names', 'autodoc_block', 'link_names', 'stage_notebook',
-           'stage_site', 'process_docstring', 'find_source', 'SiteBuild', 'build_site']
+           'stage_site', 'process_docstring', 'find_source', 'index_backlinks', 'SiteBuild', 'build_site']
 
 # %% ../nbs/08_docsite.ipynb #7c183efe
 import ast, json, os, re, shutil, subprocess, sys, time, importlib, importlib.util
@@ -188,7 +188,7 @@ def _public(module:str) -> set:
 
 # %% ../nbs/08_docsite.ipynb #a36996df
 SITE_CONF = '''# Sphinx configuration of the offline course site (written by tl_course.docsite; do not edit)
-from tl_course.docsite import find_source, process_docstring
+from tl_course.docsite import find_source, index_backlinks, process_docstring
 project = {title!r}
 author = {author!r}
 copyright = {author!r}
@@ -219,6 +219,7 @@ html_favicon = "favicon.svg"               # the tab's icon (without one, every 
 def setup(app):
     app.connect("autodoc-process-docstring", process_docstring)
     app.connect("viewcode-find-source", find_source)
+    app.connect("env-updated", index_backlinks)
 '''
 
 def _toctree(caption, entries):
@@ -381,6 +382,20 @@ def find_source(
     analyzer = ModuleAnalyzer.for_file(spec.origin, modname)
     analyzer.find_tags()
     return analyzer.code, analyzer.tags
+
+# %% ../nbs/08_docsite.ipynb #b7c1d2e4
+def index_backlinks(
+    app, # the Sphinx application
+    env, # its build environment, once every changed page has been read
+):
+    "Sphinx hook: each viewcode \"[docs]\" link goes to the page that indexes the name, whichever page was read last."
+    objects = env.get_domain("py").objects
+    for entry in getattr(env, "_viewcode_modules", {}).values():
+        if not entry: continue                  # False: a module viewcode could not read
+        _, _, used, refname = entry
+        for name in used:
+            indexed = objects.get(f"{refname}.{name}")
+            if indexed is not None: used[name] = indexed.docname
 
 # %% ../nbs/08_docsite.ipynb #dc30d76a
 @dataclass

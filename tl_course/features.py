@@ -277,6 +277,7 @@ def train_head(
     wd:float=0.01, # weight decay
     seed:int=0, # seeds the initialisation and the shuffling
     show:bool=False, # show fit's progress and table
+    device="cpu", # where the head trains and stays: with its features (on the CPU), where a head this small is fastest
     **fit_kwargs, # passed on to `fit` (opt, sched, callbacks …)
 ):
     "Train a new classifier on frozen features at `depth` through `fit`; `res.model` is the classifier."
@@ -285,6 +286,6 @@ def train_head(
     check_labels(train.y, n_classes, what="training labels")
     if valid is not None: check_labels(valid.y, n_classes, exact=False, what="validation labels")
     clf = feature_classifier(train[depth], n_classes, hidden, dropout, standardize, seed)
-    train_dl = make_loader(TensorDataset(train[depth], train.y), batch_size, shuffle=True, seed=seed, device="cpu")
-    valid_dl = make_loader(TensorDataset(valid[depth], valid.y), 1024, device="cpu") if valid is not None else None
-    return fit(clf, train_dl, valid_dl, epochs=epochs, lr=lr, wd=wd, seed=seed, show=show, **fit_kwargs)
+    train_dl = make_loader(TensorDataset(train[depth], train.y), batch_size, shuffle=True, seed=seed, device=device)
+    valid_dl = make_loader(TensorDataset(valid[depth], valid.y), 1024, device=device) if valid is not None else None
+    return fit(clf, train_dl, valid_dl, epochs=epochs, lr=lr, wd=wd, seed=seed, show=show, device=device, **fit_kwargs)

@@ -94,6 +94,14 @@ def _error_line(e:Exception) -> str:
     return f"{type(e).__name__}: {lines[-1] if lines else ''}"
 
 # %% ../nbs/07_course.ipynb #40f90bb8
+def _kernel_config():
+    "nbclient's settings: kernel channels encrypted (CurveZMQ) where jupyter_client can provision the keys."
+    from traitlets.config import Config
+    from jupyter_client.manager import KernelManager
+    import zmq
+    if "transport_encryption" not in KernelManager.class_trait_names() or not zmq.has("curve"): return Config()
+    return Config({"KernelManager": {"transport_encryption": "auto"}})
+
 def run_notebook(
     path, # the notebook
     mode:str="default", # 'default' (what a learner runs) or 'test' (small and fast)
@@ -112,7 +120,7 @@ def run_notebook(
     os.close(fd)
     env = {**os.environ, "TL_MODE": mode, "TL_HEADLINES": hl, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", config=_kernel_config(),
                             resources={"metadata": {"path": str(path.parent)}})
     bar = tqdm(total=sum(c.cell_type == "code" for c in nb.cells), desc=path.stem, unit="cell", disable=not show,
                leave=False)

@@ -6,8 +6,8 @@ Docs: https://tl-course.github.io/tl_course/course.html.md"""
 
 # %% auto #0
 __all__ = ['CourseError', 'course_root', 'course_notebooks', 'match_notebooks', 'NotebookRun', 'need_extra', 'run_notebook',
-           'format_table', 'run_course', 'headline_numbers', 'NumberCheck', 'number_tolerance', 'compare_headlines',
-           'stored_headline', 'check_notebook']
+           'format_table', 'run_course', 'headline_numbers', 'timing_numbers', 'NumberCheck', 'number_tolerance',
+           'compare_headlines', 'stored_headline', 'check_notebook']
 
 # %% ../nbs/07_course.ipynb #e30a77ce
 import importlib.util, json, os, tempfile, time
@@ -179,6 +179,14 @@ def headline_numbers(
     "The numbers in `text`, in order, each as `(value, interval or None)`; `±x` after a number is its interval."
     return [(float(v.replace(",", "")), float(pm) if pm else None) for v, pm in _NUMBER.findall(text or "")]
 
+def timing_numbers(
+    text:str, # a headline, e.g. 'B-test 0.843; training seconds on 2 cores: 19.1 ± 4.5'
+) -> list:
+    "For each number `headline_numbers` finds in `text`: True where it follows 'seconds' in its ';' clause (a time)."
+    text = text or ""
+    return [bool(re.search(r"\bseconds\b", text[text.rfind(";", 0, m.start()) + 1:m.start()]))
+            for m in _NUMBER.finditer(text)]
+
 # %% ../nbs/07_course.ipynb #94d7446a
 @dataclass
 class NumberCheck:
@@ -187,10 +195,13 @@ class NumberCheck:
     stored: float|None # the stored value (None: the stored headline has fewer numbers)
     new: float|None # the new value (None: the new headline has fewer numbers)
     tolerance: float # how far apart they may be
-    agree: bool # within the tolerance
+    agree: bool # within the tolerance (always True for a timing, which is not compared)
+    timing: bool = False # a time in seconds: it depends on the machine, so it is shown and not compared
     def __str__(self):
-        return (f"{'agree' if self.agree else 'differ':<6}  #{self.index}: stored {self.stored}, "
-                f"now {self.new} (tolerance {self.tolerance:g})")
+        state = "timing" if self.timing else "agree" if self.agree else "differ"
+        note = ("part of the timing: depends on the machine, not compared" if self.timing
+                else f"tolerance {self.tolerance:g}")
+        return f"{state:<6}  #{self.index}: stored {self.stored}, now {self.new} ({note})"
 
 def number_tolerance(
     value:float, # the stored value
@@ -204,14 +215,15 @@ def compare_headlines(
     stored:str, # the stored headline
     new:str, # the headline of the re-run
 ) -> list:
-    "A `NumberCheck` per number of the two headlines, in order."
-    a, b = headline_numbers(stored), headline_numbers(new)
+    "A `NumberCheck` per number of the two headlines, in order; times in seconds are marked, not compared."
+    a, b, t = headline_numbers(stored), headline_numbers(new), timing_numbers(stored)
     rows = []
     for i in range(max(len(a), len(b))):
         (x, pm), (y, pm2) = a[i] if i < len(a) else (None, None), b[i] if i < len(b) else (None, None)
         ref = x if x is not None else y
-        tol = number_tolerance(ref, pm if pm is not None else pm2)
-        rows.append(NumberCheck(i + 1, x, y, tol, x is not None and y is not None and abs(x - y) <= tol + 1e-12))
+        tol, timing = number_tolerance(ref, pm if pm is not None else pm2), i < len(t) and t[i]
+        close = x is not None and y is not None and abs(x - y) <= tol + 1e-12
+        rows.append(NumberCheck(i + 1, x, y, tol, close or timing, timing))
     return rows
 
 # %% ../nbs/07_course.ipynb #7fca42f1

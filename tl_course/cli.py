@@ -262,8 +262,9 @@ class _Parser(argparse.ArgumentParser):
 
 _NBS_HELP = "the notebooks folder (default: nbs/ of the checkout)"
 _CHECK_HELP = ("re-run without saving and compare the headline's numbers with the stored `Headline:` output, one line "
-               "each: agree / differ. Tolerance: the headline's `±x` after a number, else 0.02 absolute for numbers "
-               "in [0, 1], else 5%% relative; times in seconds are shown, not compared. Exit status 1 if any differs")
+               "each: agree / differ. Tolerance: the `±x` after a number (both headlines': combined), else 0.02 "
+               "absolute for numbers in [0, 1], else 5%% relative; times in seconds are shown, not compared. Exit "
+               "status 1 if any differs")
 
 def _parser():
     "The `tl-course` argument parser, one sub-command per task."

@@ -205,10 +205,12 @@ class NumberCheck:
 
 def number_tolerance(
     value:float, # the stored value
-    interval:float|None=None, # the lesson's stated interval (`±x`), if any
+    interval:float|None=None, # the stored headline's interval (`±x`) for it, if any
+    new_interval:float|None=None, # the re-run's interval for it, if any
 ) -> float:
-    "How far a re-run may be from `value`: the stated interval, else 0.02 in [0, 1], else 5 % of `value`."
-    if interval is not None: return interval
+    "How far a re-run may be from `value`: both intervals combined, else the one given, else 0.02 in [0, 1], else 5 %."
+    given = [h for h in (interval, new_interval) if h is not None]
+    if given: return sum(h * h for h in given) ** 0.5
     return 0.02 if 0 <= value <= 1 else 0.05 * abs(value)
 
 def compare_headlines(
@@ -221,7 +223,7 @@ def compare_headlines(
     for i in range(max(len(a), len(b))):
         (x, pm), (y, pm2) = a[i] if i < len(a) else (None, None), b[i] if i < len(b) else (None, None)
         ref = x if x is not None else y
-        tol, timing = number_tolerance(ref, pm if pm is not None else pm2), i < len(t) and t[i]
+        tol, timing = number_tolerance(ref, pm, pm2), i < len(t) and t[i]
         close = x is not None and y is not None and abs(x - y) <= tol + 1e-12
         rows.append(NumberCheck(i + 1, x, y, tol, close or timing, timing))
     return rows

@@ -221,7 +221,7 @@ def source_recipe(
                          "or weights='imagenet'.")
     return dict(arch=arch, small=True, classes=list(SPLIT_A), size=32, channels=3, seed=0,
                 n_per_class=sized(test=500 if arch == "resnet18" else 800, cpu=None, gpu=None),
-                epochs=sized(test=1, cpu=1, gpu=10),
+                epochs=sized(test=1, cpu=2, gpu=10),
                 batch_size=sized(test=32, cpu=64, gpu=256), wd=0.05,
                 lr=sized(test=2e-3 if arch == "resnet18" else 1e-3, cpu=2e-3, gpu=3e-3),
                 augment=sized(test=False, cpu=False, gpu=True), eval_per_class=sized(test=200, cpu=None, gpu=None),

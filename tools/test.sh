@@ -64,9 +64,12 @@ phase "source models (test mode), doctor"
 # workers share the cores instead of fighting over them; single-threaded work (kernels starting, the site build,
 # pip, the browser) overlaps with the other worker's training. The longest notebooks and modules start first
 # (their order is in conftest.py; --no-loadscope-reorder keeps it), so that the two workers finish together.
+# OMP_WAIT_POLICY=PASSIVE: a torch thread that waits for the others of its team sleeps instead of spinning. A process
+# that starts more threads than its share (lesson 15's launches, two threads each) then leaves the cores to the other
+# worker instead of spinning on them: lesson 15's launches took 69 s beside a busy core, 30 s with it.
 workers=${TL_TEST_WORKERS:-2}
 echo "== 3/3 nbval (every notebook, test mode) and pytest tests/, $workers workers"
-OMP_NUM_THREADS=$(( $(nproc) / workers > 0 ? $(nproc) / workers : 1 )) \
+OMP_NUM_THREADS=$(( $(nproc) / workers > 0 ? $(nproc) / workers : 1 )) OMP_WAIT_POLICY=PASSIVE \
 python -m pytest -n "$workers" --dist loadscope --no-loadscope-reorder \
   --nbval-lax --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout=900 \
   -p no:cacheprovider --durations=20 -q nbs/ tests/ "$@"

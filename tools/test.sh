@@ -66,7 +66,7 @@ phase "source models (test mode), doctor"
 # (their order is in conftest.py; --no-loadscope-reorder keeps it), so that the two workers finish together.
 # OMP_WAIT_POLICY=PASSIVE: a torch thread that waits for the others of its team sleeps instead of spinning. A process
 # that starts more threads than its share (lesson 15's launches, two threads each) then leaves the cores to the other
-# worker instead of spinning on them: lesson 15's launches took 69 s beside a busy core, 30 s with it.
+# worker instead of spinning on them: lesson 15's launches took 69 s beside a busy core, 30 s with it (fp32 path).
 workers=${TL_TEST_WORKERS:-2}
 echo "== 3/3 nbval (every notebook, test mode) and pytest tests/, $workers workers"
 OMP_NUM_THREADS=$(( $(nproc) / workers > 0 ? $(nproc) / workers : 1 )) OMP_WAIT_POLICY=PASSIVE \

@@ -13,6 +13,7 @@ a machine shared with other jobs both see the same load. Throughput is training 
 epochs; accuracy is measured the same way for both (plain fp32 forward pass on the test images). The last line is `P4 ratio=<x> acc_fit=<a> acc_baseline=<b>`.
 
 Usage: python bench/fine_tuning.py [--n-per-class 200] [--epochs 3] [--test-per-class 200] [--batch-size 64] [--threads N] [--model source|resnet18]
+On a CPU with bf16, `ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2` in front runs the fp32 path of an older CPU.
 """
 import argparse, copy, os, time
 import torch
@@ -109,7 +110,8 @@ def main():
     test = FashionTask("B", "test", a.test_per_class, transform=image_transform(size, 3))
     n_img = len(train) * a.epochs
     print(f"model: {desc}; {len(train)} training images × {a.epochs} epochs at {size} px; {len(test)} test images")
-    print(f"CPU threads: {torch.get_num_threads()}; autocast dtype: {amp_dtype('cpu')}; load average at start: {os.getloadavg()[0]:.1f}")
+    print(f"CPU threads: {torch.get_num_threads()}; autocast dtype: {amp_dtype('cpu')}; oneDNN instruction sets capped at "
+          f"{os.environ.get('ONEDNN_MAX_CPU_ISA') or 'none'}; load average at start: {os.getloadavg()[0]:.1f}")
 
     base_model, fit_model = copy.deepcopy(model), copy.deepcopy(model)
     t_fit, t_base = train_both(fit_model, base_model, train, a.epochs, a.batch_size)

@@ -18,10 +18,16 @@ Two measurements in one run:
 The last line is `P7 step_ratio=<x> seconds=<s> a_test_acc=<a>`, where `seconds` is the two pretrainings together
 and `a_test_acc` the lower of the two accuracies.
 
-Usage: python bench/source_models.py [--steps 8] [--cached] [--threads N]
+With `--levers`, it first times the levers one could pull on the new recipe's step, through `fit` on the same A images:
+`torch.compile`, and 28 px (Fashion-MNIST's own size) or 16 px (the first phase of progressive resizing) instead
+of 32. A ratio above 1 is a faster step. VGG16 cannot take less than 32 px: its five 2×2 max-pools halve the map five
+times.
+
+Usage: python bench/source_models.py [--steps 8] [--cached] [--threads N] [--levers]
+On a CPU with bf16, `ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2` in front runs the fp32 path of an older CPU.
 """
-import argparse, time
-import torch
+import argparse, os, time
+import torch, torch._dynamo
 from torch.utils.data import DataLoader, TensorDataset
 from tl_course.core import amp_dtype, get_device, mode, seed_everything
 from tl_course.data import FashionTask, image_transform
@@ -38,32 +44,71 @@ def models_for(arch):
 
 
 class StepTimer(Callback):
-    "Record the seconds between consecutive training steps of `fit` (the first step, a warm-up, is not counted)."
-    def before_fit(self, run): self.last, self.secs = None, []
+    "Record the seconds between consecutive training steps of `fit` (the first `warmup` steps are not counted)."
+    def __init__(self, warmup=1): self.warmup = warmup
+    def before_fit(self, run): self.t0, self.n, self.last, self.secs = time.perf_counter(), 0, None, []
     def after_batch(self, run):
-        now = time.perf_counter()
-        if self.last is not None: self.secs.append(now - self.last)
+        now, self.n = time.perf_counter(), self.n + 1
+        if self.n == self.warmup: self.warmup_s = now - self.t0
+        if self.n > self.warmup: self.secs.append(now - self.last)
         self.last = now
 
 
-def fit_step_seconds(model, dl):
+def fit_step_seconds(model, dl, warmup=1):
     "Mean seconds per training step of `fit`'s default path (AdamW, one-cycle, autocast, channels_last) on `dl`."
-    timer = StepTimer()
+    timer = StepTimer(warmup)
     fit(model, dl, None, epochs=1, lr=2e-3, wd=0.05, device="cpu", show=False, callbacks=[timer])
-    return sum(timer.secs) / len(timer.secs)
+    return sum(timer.secs) / len(timer.secs), timer.warmup_s
+
+
+def a_batches(steps, size=32):
+    "The same 64 A training images at `size` px, repeated for `steps` + 2 steps of batch 64."
+    ds = FashionTask("A", "train", 64 // 5 + 1, image_transform(size, 3), seed=0)
+    x, y = torch.stack([ds[i][0] for i in range(64)]), torch.stack([ds[i][1] for i in range(64)])
+    return DataLoader(TensorDataset(x.repeat(steps + 2, 1, 1, 1), y.repeat(steps + 2)), batch_size=64)
 
 
 def step_times(arch, steps, rounds=2):
     "Seconds per step of the baseline and the new model of `arch` through `fit`, on the same batches, rounds alternating."
-    ds = FashionTask("A", "train", 64 // 5 + 1, image_transform(32, 3), seed=0)
-    x, y = torch.stack([ds[i][0] for i in range(64)]), torch.stack([ds[i][1] for i in range(64)])
-    dl = DataLoader(TensorDataset(x.repeat(steps + 1, 1, 1, 1), y.repeat(steps + 1)), batch_size=64)
+    dl = a_batches(steps)
     t_old = t_new = 0.0
     for _ in range(rounds):   # baseline, new, baseline, new: both see the same machine load
         old, new = models_for(arch)
-        t_old += fit_step_seconds(old, dl) / rounds
-        t_new += fit_step_seconds(new, dl) / rounds
+        t_old += fit_step_seconds(old, dl)[0] / rounds
+        t_new += fit_step_seconds(new, dl)[0] / rounds
     return t_old, t_new
+
+
+def min_size(model):
+    "The smallest input size (px) the body takes: 2 ** (its 2×2 max-pools)."
+    return 2 ** sum(isinstance(m, torch.nn.MaxPool2d) for m in model.body.modules())
+
+
+LEVERS = [(32, False), (32, True), (28, False), (16, False)]   # (px, torch.compile)
+
+def levers(steps, rounds=2):
+    "Print each lever's step time (through `fit`, first two steps not counted) against the 32-px eager step."
+    print(f"levers: the new recipe's step through fit, batch 64, the first two steps not counted (compile time is in "
+          f"them), mean of {rounds} rounds; ratio = 32 px eager / lever")
+    for arch in SOURCE_ARCHS:
+        times = {}
+        for _ in range(rounds):   # every lever once per round: all see the same machine load
+            for size, compiled in LEVERS:
+                model = create_model(arch, 5, small=True, seed=0)
+                if size < min_size(model): continue
+                torch._dynamo.reset()
+                secs, warm = fit_step_seconds(torch.compile(model) if compiled else model, a_batches(steps, size), warmup=2)
+                times.setdefault((size, compiled), []).append((secs, warm))
+        base = sum(s for s, _ in times[32, False]) / rounds
+        for size, compiled in LEVERS:
+            name = f"{arch:9s} {size} px {'torch.compile' if compiled else 'eager'}"
+            if (size, compiled) not in times:
+                print(f"{name:32s} not possible: {arch} needs at least {min_size(create_model(arch, 5, small=True))} px "
+                      "(a 2×2 max-pool per block)")
+                continue
+            secs = sum(s for s, _ in times[size, compiled]) / rounds
+            print(f"{name:32s} {secs*1000:6.0f} ms  ratio {base/secs:.2f}  (first two steps {times[size, compiled][0][1]:.1f} s "
+                  "in the first round)", flush=True)
 
 
 def pretrain_all(cached):
@@ -83,12 +128,14 @@ def main():
     p.add_argument("--steps", type=int, default=8)
     p.add_argument("--cached", action="store_true", help="read the models from the cache if they are there")
     p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--levers", action="store_true", help="first time torch.compile, 28 px and 16 px against the new step")
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     seed_everything(0)
     dt = amp_dtype(get_device("cpu"))
-    print(f"path: CPU, {torch.get_num_threads()} threads, autocast {dt if dt else 'off (fp32: this CPU has no bf16)'}, "
-          "channels_last, batch 64, 32 px")
+    print(f"path: CPU, {torch.get_num_threads()} threads, autocast {dt or 'off (fp32)'}, oneDNN instruction sets capped "
+          f"at {os.environ.get('ONEDNN_MAX_CPU_ISA') or 'none'}, channels_last, batch 64, 32 px")
+    if a.levers: levers(a.steps)
     old_total = new_total = 0.0
     for arch in SOURCE_ARCHS:
         t_old, t_new = step_times(arch, a.steps)

@@ -11,8 +11,8 @@ __all__ = ['Check', 'doctor', 'Asset', 'prepare', 'lab', 'serve', 'main', 'cli']
 import argparse, contextlib, importlib.metadata, importlib.util, os, platform, subprocess, sys, time
 from dataclasses import dataclass
 from pathlib import Path
-from .core import (get_device, amp_dtype, cache_dir, network_available, get_mode, mode as in_mode, MODES,
-                            quick_exit)
+from .core import (get_device, amp_dtype, _isa_cap_allows_bf16, cache_dir, network_available, get_mode,
+                            mode as in_mode, MODES, quick_exit)
 from .course import (CourseError, course_root, need_extra, run_course, match_notebooks, stored_headline,
                               check_notebook)
 from .docsite import build_site
@@ -47,8 +47,11 @@ def _check_torch():
     yield Check("torch", "ok", f"{torch.__version__} (torchvision {_version('torchvision')}, "
                 f"transformers {_version('transformers')})")
     yield Check("device", "ok", f"{dev} — CUDA: {cuda}; MPS: {mps}; {os.cpu_count()} CPU cores")
+    cap = os.environ.get("ONEDNN_MAX_CPU_ISA")
+    why = (f"ONEDNN_MAX_CPU_ISA={cap} holds oneDNN below its bf16 kernels" if cap and not _isa_cap_allows_bf16(cap)
+           else "no native bf16 here")
     yield Check("precision", "ok", f"autocast {str(amp).replace('torch.', '')} on {dev}" if amp else
-                f"fp32 on {dev} (no native bf16 here: mixed precision would be slower)")
+                f"fp32 on {dev} ({why}: mixed precision would be slower)")
 
 def _check_data():
     "Fashion-MNIST, found without downloading."

@@ -87,8 +87,18 @@ def sized(
     return gpu
 
 # %% ../nbs/00_core.ipynb #ea412264
+_ISAS_WITHOUT_BF16 = ("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX512_MIC", "AVX512_MIC_4OPS", "AVX512_CORE",
+                      "AVX512_CORE_VNNI")   # oneDNN's caps below its bf16 kernels
+
+def _isa_cap_allows_bf16(
+    cap:str|None, # the value of ONEDNN_MAX_CPU_ISA (None or '': no cap)
+) -> bool:
+    "False when the cap `cap` on oneDNN's instruction sets leaves it no bf16 kernels."
+    return (cap or "").strip().upper() not in _ISAS_WITHOUT_BF16
+
 @lru_cache(maxsize=1)
 def _cpu_has_bf16() -> bool:
+    if not _isa_cap_allows_bf16(os.environ.get("ONEDNN_MAX_CPU_ISA") or os.environ.get("DNNL_MAX_CPU_ISA")): return False
     try: flags = Path("/proc/cpuinfo").read_text()
     except OSError: return False
     return bool(re.search(r"\b(avx512_bf16|amx_bf16)\b", flags))

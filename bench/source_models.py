@@ -91,11 +91,11 @@ def levers(steps, rounds=2):
     print(f"levers: the new recipe's step through fit, batch 64, the first two steps not counted (compile time is in "
           f"them), mean of {rounds} rounds; ratio = 32 px eager / lever")
     for arch in SOURCE_ARCHS:
-        times = {}
+        times, need = {}, min_size(create_model(arch, 5, small=True))
         for _ in range(rounds):   # every lever once per round: all see the same machine load
             for size, compiled in LEVERS:
+                if size < need: continue
                 model = create_model(arch, 5, small=True, seed=0)
-                if size < min_size(model): continue
                 torch._dynamo.reset()
                 secs, warm = fit_step_seconds(torch.compile(model) if compiled else model, a_batches(steps, size), warmup=2)
                 times.setdefault((size, compiled), []).append((secs, warm))
@@ -103,8 +103,7 @@ def levers(steps, rounds=2):
         for size, compiled in LEVERS:
             name = f"{arch:9s} {size} px {'torch.compile' if compiled else 'eager'}"
             if (size, compiled) not in times:
-                print(f"{name:32s} not possible: {arch} needs at least {min_size(create_model(arch, 5, small=True))} px "
-                      "(a 2×2 max-pool per block)")
+                print(f"{name:32s} not possible: {arch} needs at least {need} px (a 2×2 max-pool per block)")
                 continue
             secs = sum(s for s, _ in times[size, compiled]) / rounds
             print(f"{name:32s} {secs*1000:6.0f} ms  ratio {base/secs:.2f}  (first two steps {times[size, compiled][0][1]:.1f} s "

@@ -98,8 +98,7 @@ def _isa_cap_allows_bf16(
 
 @lru_cache(maxsize=1)
 def _cpu_has_bf16() -> bool:
-    cap = os.environ.get("ONEDNN_MAX_CPU_ISA") or os.environ.get("DNNL_MAX_CPU_ISA")   # DNNL_: its older name
-    if not _isa_cap_allows_bf16(cap): return False
+    if not _isa_cap_allows_bf16(os.environ.get("ONEDNN_MAX_CPU_ISA")): return False
     try: flags = Path("/proc/cpuinfo").read_text()
     except OSError: return False
     return bool(re.search(r"\b(avx512_bf16|amx_bf16)\b", flags))

@@ -10,9 +10,9 @@ __all__ = ['METRICS', 'SCHEDULES', 'CKPT_FORMAT', 'split_batch', 'model_output',
            'trainable_groups', 'fused_ok', 'make_optimizer', 'make_scheduler', 'schedule_lrs', 'save_checkpoint',
            'load_checkpoint', 'CancelFit', 'Callback', 'NonFiniteLossError', 'check_labels', 'Run',
            'keep_frozen_norm_stats', 'train_epoch', 'evaluate', 'format_row', 'FitResult', 'seed_run', 'fit',
-           'Checkpoint', 'EarlyStop', 'check_lambda', 'lambda_schedule', 'AuxLoss', 'model_stages', 'freeze',
-           'unfreeze', 'count_params', 'discriminative_groups', 'GradualUnfreeze', 'fine_tune', 'LRFinder',
-           'suggest_lr', 'lr_find']
+           'Checkpoint', 'EarlyStop', 'train_to_plateau', 'lr_candidates', 'choose_lr', 'check_lambda',
+           'lambda_schedule', 'AuxLoss', 'model_stages', 'freeze', 'unfreeze', 'count_params', 'discriminative_groups',
+           'GradualUnfreeze', 'fine_tune', 'LRFinder', 'suggest_lr', 'lr_find']
 
 # %% ../nbs/02_train.ipynb #9dca1d86
 import json, math, time, random
@@ -531,11 +531,12 @@ class Run:
 # %% ../nbs/02_train.ipynb #dc45eba8
 def keep_frozen_norm_stats(
     model:nn.Module, # a model in train mode
+    every:bool=False, # True: every BatchNorm layer, trainable or not (the Keras guide's "inference mode")
 ) -> nn.Module:
-    "Put every BatchNorm layer whose affine parameters are all frozen in eval mode, so its statistics stay put."
+    "Put every BatchNorm layer whose affine parameters are all frozen (or every one) in eval mode: its statistics stay put."
     for m in model.modules():
-        frozen = not any(p.requires_grad for p in m.parameters())
-        if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.affine and frozen: m.eval()
+        frozen = every or not any(p.requires_grad for p in m.parameters())
+        if isinstance(m, nn.modules.batchnorm._BatchNorm) and (m.affine or every) and frozen: m.eval()
     return model
 
 # %% ../nbs/02_train.ipynb #4d1928dd
@@ -559,7 +560,7 @@ def train_epoch(
 ) -> float:
     "Train for one epoch; return the mean training loss."
     run.model.train()
-    keep_frozen_norm_stats(run.model)
+    keep_frozen_norm_stats(run.model, every=run.norm_eval)
     run.training = True
     total, n = torch.zeros((), device=run.device), 0
     bar = getattr(run, "bar", None)
@@ -583,6 +584,7 @@ def train_epoch(
         k = _n_items(targets)
         total += run.loss.float() * k
         n += k
+        run.images += k
         run.call("after_batch")
         if bar is not None:
             if i % 20 == 0: bar.set_postfix(loss=f"{run.loss.item():.4f}", refresh=False)
@@ -626,6 +628,10 @@ class FitResult:
     history: list # one dict per epoch: epoch, train_loss, valid_loss, metrics, time
     best: dict|None = None # the row of the best epoch by `monitor`
     ckpt: Path|None = None # the checkpoint folder, if any
+    steps: int = 0 # optimizer steps taken
+    images: int = 0 # training examples seen (counted once per epoch they were in)
+    converged: bool|None = None # True: an `EarlyStop` ended the run on a plateau; False: it hit `epochs` first
+    max_epochs: int = 0 # the run's budget: `epochs` as passed to `fit`
 
 def _check_inputs(train_dl, lr, epochs):
     try: ok = float(lr) > 0
@@ -650,7 +656,7 @@ def seed_run(
     seed_everything(seed)
     for i, g in enumerate(_loader_generators([train_dl] if train_dl is not None else [])): g.manual_seed(seed + i)
 
-def _is_better(a, b, monitor): return b is None or (a < b if monitor.endswith("loss") else a > b)
+def _is_better(a, b, monitor): return a is not None and (b is None or (a < b if monitor.endswith("loss") else a > b))
 
 def _loss_callback(callbacks):
     "The one callback that defines `compute_loss`, or None."
@@ -680,8 +686,10 @@ def _fit_epoch(run, train_dl, valid_dl):
     run.call("before_epoch")
     run.log["train_loss"] = train_epoch(run, train_dl)
     if valid_dl is not None:
-        run.log["valid_loss"], p, t = evaluate(run, valid_dl)
-        for name, f in run.metric_fns.items(): run.log[name] = f(p, t)
+        if (run.epoch + 1) % run.valid_every == 0 or run.epoch + 1 == run.epochs:
+            run.log["valid_loss"], p, t = evaluate(run, valid_dl)
+            for name, f in run.metric_fns.items(): run.log[name] = f(p, t)
+        else: run.log.update(dict.fromkeys(["valid_loss", *run.metric_fns]))    # not scored this epoch: None
     run.epoch += 1
     run.call("after_epoch")
     _record(run, t0)
@@ -708,9 +716,13 @@ def fit(
     callbacks=(), # `Callback` objects, e.g. `Checkpoint(folder)`, `EarlyStop(patience)`
     show:bool=True, # progress bar and epoch table
     monitor:str|None=None, # history key that decides the best epoch; default: first metric, else valid_loss
+    valid_every:int=1, # score valid_dl every this many epochs (and after the last); the other rows show None
+    norm_eval:bool=False, # keep every BatchNorm layer in eval mode, trainable or not (the Keras guide's fine-tuning)
 ) -> FitResult:
     "Train `model` on `train_dl` for `epochs` epochs: the one training loop of the course."
     _check_inputs(train_dl, lr, epochs)
+    if isinstance(valid_every, bool) or not isinstance(valid_every, int) or valid_every < 1:
+        raise ValueError(f"valid_every={valid_every!r}: score validation every n epochs, an integer >= 1.")
     device = get_device(device)
     cl = _autodetect_channels_last(model, device) if channels_last is None else channels_last
     model.to(device)
@@ -725,7 +737,8 @@ def fit(
               epochs=epochs, epoch=0, step=0, batch_idx=0, history=[], best=None, improved=False, stop=False,
               show=show, printed=False, callbacks=sorted(callbacks, key=lambda c: getattr(c, "order", 0)),
               loss_cb=_loss_callback(callbacks), metric_fns=mfns, train_dl=train_dl, ckpt_dir=None, training=True,
-              log={}, check_labels=True, monitor=monitor)
+              log={}, check_labels=True, monitor=monitor, valid_every=valid_every, norm_eval=norm_eval, images=0,
+              converged=None)
     run.call("before_fit")
     # one progress bar for the whole run (a widget in JupyterLab, text elsewhere); the table rows print above it
     run.bar = tqdm(total=steps, initial=run.step, leave=False, disable=not show, mininterval=1.0, unit="batch")
@@ -734,7 +747,7 @@ def fit(
     except CancelFit: pass
     finally: run.bar.close()
     run.call("after_fit")
-    return FitResult(run.module, run.history, run.best, run.ckpt_dir)
+    return FitResult(run.module, run.history, run.best, run.ckpt_dir, run.step, run.images, run.converged, epochs)
 
 # %% ../nbs/02_train.ipynb #e1b6967c
 def _resume(run, last:Path):
@@ -746,7 +759,9 @@ def _resume(run, last:Path):
                          f"epochs={meta.get('epochs')}, or use a new checkpoint folder to train with another length.")
     load_checkpoint(last, run.module, run.opt, run.sched, (run.train_dl,), run.scaler, rng=True)
     run.epoch, run.step, run.history, run.best = meta["epoch"], meta["step"], meta["history"], meta["best"]
+    run.images = meta.get("images", 0)
     run.stop = meta.get("stopped", False)
+    if run.stop and run.converged is not None: run.converged = True     # EarlyStop had ended it
     if run.show: print(f"resumed from {last} after epoch {run.epoch}")
 
 class Checkpoint(Callback):
@@ -767,8 +782,8 @@ class Checkpoint(Callback):
             info = json.dumps(_jsonable({"meta": run.best}))
             write_safetensors(self.folder/"best.safetensors", _cpu(run.module.state_dict()),
                               {"format": "tl_course.weights/1", "info": info})
-        meta = {"epoch": run.epoch, "epochs": run.epochs, "step": run.step, "history": run.history, "best": run.best,
-                "stopped": run.stop, "monitor": run.monitor}
+        meta = {"epoch": run.epoch, "epochs": run.epochs, "step": run.step, "images": run.images,
+                "history": run.history, "best": run.best, "stopped": run.stop, "monitor": run.monitor}
         save_checkpoint(self.folder/"last.safetensors", run.module, run.opt, run.sched, meta, (run.train_dl,),
                         run.scaler)
     def after_fit(self, run):
@@ -776,24 +791,70 @@ class Checkpoint(Callback):
         if self.write and best.exists(): run.module.load_state_dict(read_safetensors(best)[0])
 
 class EarlyStop(Callback):
-    "Stop when the monitored value has not improved for `patience` epochs; end with the best epoch's weights."
+    "Stop when the monitored value has not improved (by more than `min_delta`) for `patience` epochs; keep the best weights."
     order = 50
     def __init__(self,
                  patience:int=3, # epochs without improvement before stopping
+                 min_delta:float=0.0, # smaller gains do not count as improvement (the noise of the validation score)
                 ):
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
             raise ValueError(f"patience={patience!r}: give the number of epochs to wait, an integer >= 1.")
-        self.patience, self.best_state = patience, None
-    def before_fit(self, run): self.best_state = None
+        if not min_delta >= 0: raise ValueError(f"min_delta={min_delta!r}: a gain >= 0, such as 0.01 for accuracy.")
+        self.patience, self.min_delta, self.best_state = patience, min_delta, None
+    def before_fit(self, run): self.best_state, self.ref, run.converged = None, None, False
     def after_record(self, run):
         if run.improved: self.best_state = _cpu(run.module.state_dict())
-        if run.epoch - run.best["epoch"] >= self.patience:
-            run.stop = True
-            if run.show:
-                run.bar.write(f"early stop: no improvement of {run.monitor} for {self.patience} epochs; "
-                              f"best epoch {run.best['epoch']}")
+        v = run.log.get(run.monitor)
+        if v is None: return                             # stop on a scored epoch only (see fit's valid_every)
+        sign = -1 if run.monitor.endswith("loss") else 1
+        if self.ref is None or sign * (v - self.ref[0]) > self.min_delta: self.ref = (v, run.epoch)
+        if run.epoch - self.ref[1] >= self.patience:      # a plateau: stop here, or note it at the last epoch
+            run.converged = True
+            if run.epoch < run.epochs and not run.stop:
+                run.stop = True
+                if run.show:
+                    run.bar.write(f"early stop: no improvement of {run.monitor} for {self.patience} epochs; "
+                                  f"best epoch {run.best['epoch']}")
     def after_fit(self, run):
         if self.best_state is not None: run.module.load_state_dict(self.best_state)
+
+# %% ../nbs/02_train.ipynb #7c4d5cdb
+def train_to_plateau(
+    train, # callable(epochs) -> FitResult: builds a fresh model and trains it with an `EarlyStop` callback
+    epochs:int, # the first maximum number of epochs
+    doublings:int=2, # how often the maximum may double while runs end before their plateau
+) -> FitResult:
+    "Run `train(epochs)`, doubling `epochs` until an `EarlyStop` ends the run on a plateau; `.converged` says if one did."
+    for i in range(doublings + 1):
+        r = train(epochs)
+        if r.converged is None:
+            raise ValueError("train_to_plateau needs runs that can stop on a plateau: pass callbacks=[EarlyStop(patience)] "
+                             "and a valid_dl to fit inside `train`.")
+        if r.converged or i == doublings: return r
+        epochs *= 2
+
+# %% ../nbs/02_train.ipynb #0a801681
+def lr_candidates(
+    center:float, # the middle candidate, e.g. an `lr_find` suggestion
+    n:int=3, # how many
+    factor:float=3.0, # ratio between neighbours
+) -> list[float]:
+    "`n` learning rates spaced geometrically by `factor` around `center`."
+    if not center > 0: raise ValueError(f"center={center!r}: a learning rate > 0, such as lr_find's suggestion.")
+    return [float(center * factor ** (i - (n - 1) / 2)) for i in range(n)]
+
+def choose_lr(
+    score, # callable(lr) -> validation score, higher is better (e.g. mean validation accuracy over a few seeds)
+    candidates, # the learning rates to try
+    name:str="", # what is tuned, for the printed line
+    show:bool=True, # print the candidates' scores and the pick
+) -> tuple[float, dict]:
+    "The candidate with the best validation score, and every candidate's score."
+    scores = {float(lr): float(score(lr)) for lr in candidates}
+    best = max(scores, key=scores.get)
+    if show: print(f"{name + ': ' if name else ''}" + ", ".join(f"{lr:.2g} → {s:.3f}" for lr, s in scores.items()) +
+                   f"; chosen {best:.2g}")
+    return best, scores
 
 # %% ../nbs/02_train.ipynb #f5a2ec13
 def check_lambda(
@@ -947,15 +1008,18 @@ def fine_tune(
     stages = list(stages) if stages is not None else model_stages(model)
     extra = list(kwargs.pop("callbacks", ()))
     cbs = lambda sub: extra + ([Checkpoint(Path(ckpt)/sub, resume=resume)] if ckpt else [])
-    hist = []
+    hist, steps, images = [], 0, 0
     if freeze_epochs:
         freeze(stages, 1)
-        hist += fit(model, train_dl, valid_dl, freeze_epochs, lr, callbacks=cbs("frozen"), **kwargs).history
+        h = fit(model, train_dl, valid_dl, freeze_epochs, lr, callbacks=cbs("frozen"), **kwargs)
+        hist, steps, images = [dict(r, phase="head") for r in h.history], h.steps, h.images
     unfreeze(stages)
     r = fit(model, train_dl, valid_dl, epochs, lr / 2, param_groups=discriminative_groups(stages, 1 / lr_mult),
             callbacks=cbs("unfrozen"), **kwargs)
-    for i, row in enumerate(hist + r.history): row["epoch"] = i + 1   # one numbering across both phases
-    return FitResult(r.model, hist + r.history, r.best, Path(ckpt) if ckpt else None)
+    hist += [dict(row, phase="all") for row in r.history]
+    for i, row in enumerate(hist): row["epoch"] = i + 1   # one numbering across both phases
+    return FitResult(r.model, hist, r.best, Path(ckpt) if ckpt else None, steps + r.steps, images + r.images,
+                     r.converged, epochs)
 
 # %% ../nbs/02_train.ipynb #15209107
 @dataclass

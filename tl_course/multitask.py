@@ -123,15 +123,16 @@ def eval_tasks(
 ) -> dict:
     "The lesson's three scoring sets: B-valid (for choosing), B-test and A-test (for reporting)."
     tfm = tfm or image_transform(28, channels=1)
-    return {"valid": FashionTask("B", "valid", valid_n or n_per_class, tfm),
-            "test": FashionTask("B", "test", n_per_class, tfm), "source_test": FashionTask("A", "test", n_per_class, tfm)}
+    valid = FashionTask("B", "valid", valid_n or n_per_class, tfm)
+    return {"valid": valid, "test": FashionTask("B", "test", n_per_class, tfm),
+            "source_test": FashionTask("A", "test", n_per_class, tfm)}
 
 def two_head_model(
     width:int=32, # width of a new small body (`conv_body`), when no `source` is given
     source:nn.Module|None=None, # a pretrained source network (body + head): its body is shared, its head answers A
     n_target:int=5, # classes of the target task
 ) -> TwoHeadModel:
-    "A two-head model: a new small body with two new heads, or a copy of `source` with a new target head beside its own."
+    "A new small body with two new heads, or a copy of `source` with a new target head beside its own head."
     if source is None: return TwoHeadModel(conv_body(1, width), 4 * width, n_target, 5)
     body = copy.deepcopy(source.body)
     model = TwoHeadModel(body, list(stage_channels(source).values())[-1], n_target, 5)
@@ -158,15 +159,18 @@ def multitask_run(
     min_delta:float=0.01, # a smaller B-valid gain is not an improvement
     show:bool=False, # print fit's epoch tables
 ) -> dict:
-    "Train a two-head model on B (few labels) with λ·L_S on A to its B-valid plateau; return its accuracies and steps."
+    "Train a two-head model on B (few labels) with λ·L_S on A to its B-valid plateau; return accuracies and steps."
     tfm = image_transform(28, channels=1) if source is None else image_transform(32, 3)
-    tgt, src = FashionTask("B", "train", n_per_class, tfm, seed=seed), FashionTask("A", "train", source_n, tfm, seed=seed)
+    tgt = FashionTask("B", "train", n_per_class, tfm, seed=seed)
+    src = FashionTask("A", "train", source_n, tfm, seed=seed)
     ev = eval_tasks(eval_n, tfm, valid_n)
     def train(epochs):
         seed_everything(seed)
         model = two_head_model(width, source, len(tgt.classes))
-        if pretrain_steps: fit(SourceView(model), steps_loader(src, batch[1], pretrain_steps, seed), lr=lr, show=show, seed=seed)
-        cb = MultiTaskLoss(steps_loader(src, batch[1], score_steps, seed + 1), lam, epochs * score_steps, forward_source)
+        if pretrain_steps:
+            fit(SourceView(model), steps_loader(src, batch[1], pretrain_steps, seed), lr=lr, show=show, seed=seed)
+        aux_dl = steps_loader(src, batch[1], score_steps, seed + 1)
+        cb = MultiTaskLoss(aux_dl, lam, epochs * score_steps, forward_source)
         return fit(model, steps_loader(tgt, batch[0], score_steps, seed), make_loader(ev["valid"], 500), epochs, lr,
                    callbacks=[cb, EarlyStop(max(1, epochs // 3), min_delta)], show=show, seed=seed)
     r = train_to_plateau(train, math.ceil(max_steps / score_steps), doublings)

@@ -533,7 +533,7 @@ def keep_frozen_norm_stats(
     model:nn.Module, # a model in train mode
     every:bool=False, # True: every BatchNorm layer, trainable or not (the Keras guide's "inference mode")
 ) -> nn.Module:
-    "Put every BatchNorm layer whose affine parameters are all frozen (or every one) in eval mode: its statistics stay put."
+    "Put every BatchNorm layer whose parameters are all frozen (or every one) in eval mode: its statistics stay put."
     for m in model.modules():
         frozen = every or not any(p.requires_grad for p in m.parameters())
         if isinstance(m, nn.modules.batchnorm._BatchNorm) and (m.affine or every) and frozen: m.eval()
@@ -633,13 +633,15 @@ class FitResult:
     converged: bool|None = None # True: an `EarlyStop` ended the run on a plateau; False: it hit `epochs` first
     max_epochs: int = 0 # the run's budget: `epochs` as passed to `fit`
 
-def _check_inputs(train_dl, lr, epochs):
+def _check_inputs(train_dl, lr, epochs, valid_every=1):
     try: ok = float(lr) > 0
     except (TypeError, ValueError): ok = False
     if not ok:
         raise ValueError(f"lr={lr!r}: the learning rate must be a number > 0, such as 1e-3 (lr_find suggests one).")
     if not (isinstance(epochs, int) and epochs >= 1):
         raise ValueError(f"epochs={epochs!r}: train for at least 1 epoch.")
+    if isinstance(valid_every, bool) or not isinstance(valid_every, int) or valid_every < 1:
+        raise ValueError(f"valid_every={valid_every!r}: score validation every n epochs, an integer >= 1.")
     try: n = len(train_dl)
     except TypeError: raise TypeError("train_dl must have a length (a DataLoader over a sized data set).") from None
     if n == 0:
@@ -720,9 +722,7 @@ def fit(
     norm_eval:bool=False, # keep every BatchNorm layer in eval mode, trainable or not (the Keras guide's fine-tuning)
 ) -> FitResult:
     "Train `model` on `train_dl` for `epochs` epochs: the one training loop of the course."
-    _check_inputs(train_dl, lr, epochs)
-    if isinstance(valid_every, bool) or not isinstance(valid_every, int) or valid_every < 1:
-        raise ValueError(f"valid_every={valid_every!r}: score validation every n epochs, an integer >= 1.")
+    _check_inputs(train_dl, lr, epochs, valid_every)
     device = get_device(device)
     cl = _autodetect_channels_last(model, device) if channels_last is None else channels_last
     model.to(device)
@@ -791,7 +791,7 @@ class Checkpoint(Callback):
         if self.write and best.exists(): run.module.load_state_dict(read_safetensors(best)[0])
 
 class EarlyStop(Callback):
-    "Stop when the monitored value has not improved (by more than `min_delta`) for `patience` epochs; keep the best weights."
+    "Stop when the monitored value has not gained more than `min_delta` for `patience` epochs; keep the best weights."
     order = 50
     def __init__(self,
                  patience:int=3, # epochs without improvement before stopping
@@ -824,12 +824,12 @@ def train_to_plateau(
     epochs:int, # the first maximum number of epochs
     doublings:int=2, # how often the maximum may double while runs end before their plateau
 ) -> FitResult:
-    "Run `train(epochs)`, doubling `epochs` until an `EarlyStop` ends the run on a plateau; `.converged` says if one did."
+    "Run `train(epochs)`, doubling `epochs` until an `EarlyStop` finds a plateau; `.converged` says if one did."
     for i in range(doublings + 1):
         r = train(epochs)
         if r.converged is None:
-            raise ValueError("train_to_plateau needs runs that can stop on a plateau: pass callbacks=[EarlyStop(patience)] "
-                             "and a valid_dl to fit inside `train`.")
+            raise ValueError("train_to_plateau needs runs that can stop on a plateau: pass "
+                             "callbacks=[EarlyStop(patience)] and a valid_dl to fit inside `train`.")
         if r.converged or i == doublings: return r
         epochs *= 2
 

@@ -1,4 +1,4 @@
-"""Train from scratch, train a head on a frozen body, fine-tune the last block, or fine-tune everything with discriminative learning rates: compared on the same labels and seeds, at an equal budget and at each arm's own best schedule, against the Keras and PyTorch recipes as they are written.
+"""Train from scratch, train a head on a frozen body, fine-tune the last block or everything: each arm trained to its plateau with the same tuning effort, compared on ten paired seeds, against the Keras and PyTorch recipes as they are written.
 
 Docs: https://tl-course.github.io/tl_course/fine_tuning.html.md"""
 

@@ -6,16 +6,17 @@ Docs: https://tl-course.github.io/tl_course/combined_loss.html.md"""
 
 # %% auto #0
 __all__ = ['TASKS', 'combined_loss', 'TwoHeadModel', 'two_task_loss', 'MultiTaskLoss', 'SourceView', 'eval_tasks',
-           'multitask_run']
+           'two_head_model', 'multitask_run']
 
 # %% ../nbs/13_combined_loss.ipynb #51a19069
+import copy, math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import seed_everything
 from .data import FashionTask, image_transform, make_loader, steps_loader
-from .models import make_head, conv_body
-from .train import fit, AuxLoss, check_lambda, accuracy, predict
+from .models import make_head, conv_body, stage_channels
+from .train import fit, AuxLoss, check_lambda, accuracy, predict, EarlyStop, train_to_plateau
 
 # %% ../nbs/13_combined_loss.ipynb #68734780
 def combined_loss(
@@ -117,11 +118,26 @@ class SourceView(nn.Module):
 
 def eval_tasks(
     n_per_class:int|None=None, # images per class of each split (None: all; B-valid has 500, the test sets 1,000)
+    tfm=None, # the image transform; default: 28 px grey (the small body's input)
+    valid_n:int|None=None, # B-valid images per class, if not `n_per_class`
 ) -> dict:
-    "The lesson's three scoring sets: B-valid (for choosing), B-test and A-test (for reporting), 28 px grey."
-    tfm = image_transform(28, channels=1)
-    return {"valid": FashionTask("B", "valid", n_per_class, tfm), "test": FashionTask("B", "test", n_per_class, tfm),
+    "The lesson's three scoring sets: B-valid (for choosing), B-test and A-test (for reporting)."
+    tfm = tfm or image_transform(28, channels=1)
+    valid = FashionTask("B", "valid", valid_n or n_per_class, tfm)
+    return {"valid": valid, "test": FashionTask("B", "test", n_per_class, tfm),
             "source_test": FashionTask("A", "test", n_per_class, tfm)}
+
+def two_head_model(
+    width:int=32, # width of a new small body (`conv_body`), when no `source` is given
+    source:nn.Module|None=None, # a pretrained source network (body + head): its body is shared, its head answers A
+    n_target:int=5, # classes of the target task
+) -> TwoHeadModel:
+    "A new small body with two new heads, or a copy of `source` with a new target head beside its own head."
+    if source is None: return TwoHeadModel(conv_body(1, width), 4 * width, n_target, 5)
+    body = copy.deepcopy(source.body)
+    model = TwoHeadModel(body, list(stage_channels(source).values())[-1], n_target, 5)
+    model.source_head = copy.deepcopy(source.head)
+    return model
 
 # %% ../nbs/13_combined_loss.ipynb #a13d0004
 def multitask_run(
@@ -129,29 +145,35 @@ def multitask_run(
     seed:int=0, # seeds the label draw, the initialisation and the batches
     n_per_class:int=10, # target labels per class
     source_n:int|None=None, # source labels per class (None: all of A's training images)
-    steps:int=400, # training steps in all
-    epochs:int=4, # the steps are split into this many epochs (one B-valid evaluation each)
-    width:int=32, # body width
+    max_steps:int=400, # first maximum of training steps; doubled (up to `doublings` times) while B-valid still improves
+    score_steps:int=25, # training steps between two B-valid scorings (one `fit` epoch)
+    width:int=32, # body width (a new small body)
     lr:float=3e-3, # peak learning rate
     pretrain_steps:int=0, # >0: sequential transfer — first train body + source head alone on A for this many steps
     forward_source:bool=False, # at λ = 0, still pass the source batches through the body (the BatchNorm control)
-    eval_n:int|None=None, # images per class of B-valid, B-test and A-test (None: all)
+    source:nn.Module|None=None, # a pretrained source network to start from (32-px RGB images), keeping its A head
+    batch:tuple=(32, 64), # target and source images per step
+    eval_n:int|None=None, # images per class of B-test and A-test (None: all)
+    valid_n:int|None=None, # images per class of B-valid (None: as `eval_n`)
+    doublings:int=2, # how often the maximum may double
+    min_delta:float=0.01, # a smaller B-valid gain is not an improvement
     show:bool=False, # print fit's epoch tables
 ) -> dict:
-    "Train a two-head model on B (few labels) with λ·L_S on A; return B-valid, B-test and A-test accuracies."
-    tfm = image_transform(28, channels=1)
+    "Train a two-head model on B (few labels) with λ·L_S on A to its B-valid plateau; return accuracies and steps."
+    tfm = image_transform(28, channels=1) if source is None else image_transform(32, 3)
     tgt = FashionTask("B", "train", n_per_class, tfm, seed=seed)
     src = FashionTask("A", "train", source_n, tfm, seed=seed)
-    ev = eval_tasks(eval_n)
-    seed_everything(seed)
-    model = TwoHeadModel(conv_body(1, width), 4 * width, len(tgt.classes), len(src.classes))
-    if pretrain_steps:
-        pretrain_dl = steps_loader(src, 64, pretrain_steps, seed)
-        fit(SourceView(model), pretrain_dl, epochs=1, lr=lr, show=show, seed=seed)
-    per_epoch = max(1, steps // epochs)
-    cb = MultiTaskLoss(steps_loader(src, 64, per_epoch, seed + 1), lam, epochs * per_epoch, forward_source)
-    res = fit(model, steps_loader(tgt, 32, per_epoch, seed), make_loader(ev["valid"], 500), epochs=epochs, lr=lr,
-              callbacks=[cb], show=show, seed=seed)
-    return {"valid": res.history[-1]["accuracy"], "test": accuracy(*predict(model, ev["test"])),
-            "source_test": accuracy(*predict(SourceView(model), ev["source_test"])),
-            "history": res.history, "model": model}
+    ev = eval_tasks(eval_n, tfm, valid_n)
+    def train(epochs):
+        seed_everything(seed)
+        model = two_head_model(width, source, len(tgt.classes))
+        if pretrain_steps:
+            fit(SourceView(model), steps_loader(src, batch[1], pretrain_steps, seed), lr=lr, show=show, seed=seed)
+        aux_dl = steps_loader(src, batch[1], score_steps, seed + 1)
+        cb = MultiTaskLoss(aux_dl, lam, epochs * score_steps, forward_source)
+        return fit(model, steps_loader(tgt, batch[0], score_steps, seed), make_loader(ev["valid"], 500), epochs, lr,
+                   callbacks=[cb, EarlyStop(max(1, epochs // 3), min_delta)], show=show, seed=seed)
+    r = train_to_plateau(train, math.ceil(max_steps / score_steps), doublings)
+    return {"valid": r.best["accuracy"], "test": accuracy(*predict(r.model, ev["test"])),
+            "source_test": accuracy(*predict(SourceView(r.model), ev["source_test"])), "steps": r.steps,
+            "converged": r.converged, "history": r.history, "model": r.model}

@@ -19,7 +19,8 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data import Dataset, DistributedSampler, Subset
 from .core import get_device, seed_everything, sized, quick_exit
 from .data import FashionTask, image_transform, make_loader
-from .train import fit, predict, accuracy, Callback, CancelFit, Checkpoint
+from .train import (fit, predict, accuracy, Callback, CancelFit, Checkpoint, EarlyStop, freeze, unfreeze,
+                             discriminative_groups, model_stages)
 from .weights import create_model
 
 # %% ../nbs/15_scaling_out.ipynb #4181c22e
@@ -202,29 +203,46 @@ def ddp_demo_model(
     return nn.Sequential(*block(1, width), *block(width, 2 * width), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(2 * width, n_classes))
 
+def _add_phase_args(ap:argparse.ArgumentParser):
+    "The recipe's options for the head-first phase and for training each phase to its plateau on B-valid."
+    ap.add_argument("--head-epochs", type=int, default=0,
+                    help="first train the new head alone (body frozen) for at most this many epochs, then every "
+                         "stage at discriminative rates from lr/2 (the head) down; 0: one phase, every layer at lr")
+    ap.add_argument("--lowest", type=float, default=0.1,
+                    help="after the head phase: the stem's rate relative to the head's (geometric in between)")
+    ap.add_argument("--patience", type=int, default=None,
+                    help="end a phase once B-valid accuracy has not gained more than --min-delta for this many "
+                         "epochs, keeping its best weights (default: no early stop, no validation during training)")
+    ap.add_argument("--min-delta", type=float, default=0.01, help="with --patience: the smallest gain that counts")
+    ap.add_argument("--valid-every", type=int, default=1, help="with --patience: score B-valid every N epochs")
+
 def _recipe_parser() -> argparse.ArgumentParser:
     "The command line of the recipe."
-    ap = argparse.ArgumentParser(prog="python -m tl_course.distributed", description=main.__doc__)
+    ap = argparse.ArgumentParser(prog="python -m tl_course.distributed", description="Fine-tune on B for each "
+                                 "BatchNorm mode and seed, in one process or in every process of a torchrun launch.")
     ap.add_argument("--model", choices=("source", "demo"), default="source",
                     help="'source': fine-tune the course's ResNet-18 pretrained on A; 'demo': a small CNN from scratch")
     ap.add_argument("--n-per-class", type=int, default=100, help="B-train images per class")
     ap.add_argument("--valid-per-class", type=int, default=200, help="B-valid images per class")
     ap.add_argument("--test-per-class", type=int, default=400, help="B-test images per class")
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=3, help="epochs of the phase that trains every layer (at most)")
     ap.add_argument("--global-batch", type=int, default=64, help="examples per step across all processes")
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (of the head, in two phases)")
+    _add_phase_args(ap)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0], help="one model per seed (label draw and head)")
     ap.add_argument("--bn", choices=("train", "frozen"), nargs="+", default=["train"],
                     help="BatchNorm in training mode, or frozen (statistics and affine parameters kept); one run each")
     ap.add_argument("--width", type=int, default=16, help="channels of the demo model's first conv layer")
     ap.add_argument("--out", type=str, default=None, help="JSON file for the results (rank 0 writes it)")
     ap.add_argument("--ckpt", type=str, default=None, metavar="DIR",
-                    help="checkpoint folder (rank 0 writes it, every process resumes from it); one seed only")
-    ap.add_argument("--resume", action="store_true", help="continue from DIR/last.safetensors if it exists")
+                    help="checkpoint folder (rank 0 writes it, every process resumes from it; two phases: its "
+                         "sub-folders 'frozen' and 'unfrozen'); one seed only")
+    ap.add_argument("--resume", action="store_true", help="continue from the checkpoint folder if it holds a run")
     ap.add_argument("--stop-after", type=int, default=None, metavar="N",
-                    help="end the run after N epochs, as an interruption would")
+                    help="end the run after N epochs (both phases counted), as an interruption would")
     return ap
 
+# %% ../nbs/15_scaling_out.ipynb #a15e0032
 def _recipe_data(a, seed:int) -> tuple:
     "The recipe's B-train (augmented, seeded per example), B-valid and B-test sets for one seed."
     size, channels = (32, 3) if a.model == "source" else (28, 1)
@@ -239,20 +257,68 @@ def _recipe_model(a, seed:int, bn:str) -> nn.Module:
     else: model = ddp_demo_model(5, a.width)
     return freeze_batchnorm(model) if bn == "frozen" else model
 
+def _phase_setup(a, model:nn.Module, bn:str, head:bool) -> dict:
+    "Make one phase's layers trainable and return its `fit` arguments: the head alone, or every stage."
+    if head:
+        freeze(model, train_last=1)            # the body's BatchNorm layers keep their statistics too
+        return dict(epochs=a.head_epochs, lr=a.lr)
+    unfreeze(model)
+    if bn == "frozen": freeze_batchnorm(model)  # `unfreeze` thawed them
+    if not a.head_epochs: return dict(epochs=a.epochs, lr=a.lr)
+    return dict(epochs=a.epochs, lr=a.lr / 2, param_groups=discriminative_groups(model_stages(model), a.lowest))
+
+# %% ../nbs/15_scaling_out.ipynb #a15e0034
+def _sync_from_main(
+    model:nn.Module, # the model after a phase
+) -> nn.Module:
+    "Give every process rank 0's weights and statistics (rank 0 alone reloads a checkpoint's best epoch)."
+    if dist.is_initialized() and dist.get_world_size() > 1:
+        for t in model.state_dict().values(): dist.broadcast(t, 0)
+    return model
+
+def _run_phase(a, model:nn.Module, data:tuple, seed:int, bn:str, head:bool, stop:int|None) -> tuple:
+    "One phase of the recipe in every process; return `fit`'s result and the phase's `StepLog`."
+    train, valid = data
+    log, kw = StepLog(), _phase_setup(a, model, bn, head)
+    ckpt = a.ckpt and (Path(a.ckpt)/("frozen" if head else "unfrozen") if a.head_epochs else a.ckpt)
+    cbs = [log] + ([EarlyStop(a.patience, a.min_delta)] if a.patience else []) + ([StopAfter(stop)] if stop else [])
+    res = fit_distributed(model, train, valid if a.patience else None, a.global_batch, seed, ckpt=ckpt,
+                          resume=a.resume, callbacks=cbs, valid_every=a.valid_every, amp=False, **kw)
+    _sync_from_main(res.model)
+    return res, log
+
+def _fit_recipe(a, model:nn.Module, data:tuple, seed:int, bn:str) -> list[tuple]:
+    "Train the recipe's phases in order (the head first when `a.head_epochs`); return each one's (result, log)."
+    phases, left = [], a.stop_after
+    for head in ([True, False] if a.head_epochs else [False]):
+        if left is not None and left < 1: break           # --stop-after ended the run in the head phase
+        phases.append(_run_phase(a, model, data, seed, bn, head, left))
+        if left is not None: left -= len(phases[-1][0].history)
+    return phases
+
+def _phase_summary(phases:list[tuple], names:list[str]) -> dict:
+    "The phases' numbers as one run: epoch rows numbered across phases, steps, images, plateaus, step losses."
+    rows = [dict(row, phase=name) for (r, _), name in zip(phases, names) for row in r.history]
+    for i, row in enumerate(rows): row["epoch"] = i + 1
+    world = dist_info()[1]                                   # each process counts only its share of the images
+    return {**rows[-1], "steps": sum(r.steps for r, _ in phases), "images": world * sum(r.images for r, _ in phases),
+            "phase_steps": [r.steps for r, _ in phases], "phase_epochs": [len(r.history) for r, _ in phases],
+            "max_epochs": [r.max_epochs for r, _ in phases], "converged": [r.converged for r, _ in phases],
+            "phase_seconds": [log.seconds for _, log in phases], "train_seconds": sum(log.seconds for _, log in phases),
+            "step_losses": [x for _, log in phases for x in log.losses], "history": rows}
+
 def _train_one(a, seed:int, bn:str) -> dict:
     "Train and score the recipe for one seed and BatchNorm mode (every process of the launch runs this)."
     train, valid, test = _recipe_data(a, seed)
-    log = StepLog()
-    stop = [StopAfter(a.stop_after)] if a.stop_after is not None else []
     t0 = time.perf_counter()
-    res = fit_distributed(_recipe_model(a, seed, bn), train, None, a.global_batch, seed, ckpt=a.ckpt, resume=a.resume,
-                          callbacks=[log, *stop], epochs=a.epochs, lr=a.lr, amp=False)
+    phases = _fit_recipe(a, _recipe_model(a, seed, bn), (train, valid), seed, bn)
     seconds = time.perf_counter() - t0
-    v, t = evaluate_distributed(res.model, valid), evaluate_distributed(res.model, test)
+    model = phases[-1][0].model
+    v, t = evaluate_distributed(model, valid), evaluate_distributed(model, test)
     return {"seed": seed, "bn": bn, "world_size": dist_info()[1], "threads": torch.get_num_threads(),
-            "global_batch": a.global_batch, "seconds": seconds, "train_seconds": log.seconds, **res.history[-1],
-            "valid_loss": v["loss"], "accuracy": v["accuracy"], "test_loss": t["loss"], "test_accuracy": t["accuracy"],
-            "step_losses": log.losses, "history": res.history}
+            "global_batch": a.global_batch, "seconds": seconds,
+            **_phase_summary(phases, ["head", "all"] if a.head_epochs else ["all"]),
+            "valid_loss": v["loss"], "accuracy": v["accuracy"], "test_loss": t["loss"], "test_accuracy": t["accuracy"]}
 
 def main(argv=None) -> list[dict]:
     "Command-line entry point: fine-tune on B for each BatchNorm mode and seed; write each run's results as JSON."

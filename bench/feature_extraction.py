@@ -22,7 +22,8 @@ from tl_course.data import FashionTask, image_transform, make_loader
 from tl_course.models import truncate
 from tl_course.weights import create_model
 from tl_course.features import feature_classifier, extract_features, train_head, clear_feature_cache, inference_path
-from tl_course.train import fit, freeze
+from tl_course.freezing import freeze
+from tl_course.loop import fit
 
 def p1(model, train_ds, test_ds, epochs=10, lr=3e-3, batch_size=32):
     head = dict(epochs=epochs, lr=lr, batch_size=batch_size, standardize=False, seed=0)

@@ -4,7 +4,7 @@ Same model (same initial weights), same training images, same number of epochs, 
 
 - baseline: the tutorial's loop (pytorch/tutorials beginner_source/transfer_learning_tutorial.py): fp32, NCHW,
   batch 4, SGD lr 1e-3 momentum 0.9, StepLR(step_size=7, gamma=0.1) stepped per epoch, a plain Python loop;
-- fit: `tl_course.train.fit` with its defaults (AdamW lr 1e-3, one-cycle, autocast in bf16 where the CPU has it,
+- fit: `tl_course.loop.fit` with its defaults (AdamW lr 1e-3, one-cycle, autocast in bf16 where the CPU has it,
   channels_last for conv nets) on batches of 64 from `make_loader` (its default of 128 would leave too few steps
   on 1,000 images for a fair accuracy comparison).
 
@@ -21,12 +21,13 @@ from torch import nn
 from torch.utils.data import DataLoader
 from tl_course.core import amp_dtype, seed_everything, mode
 from tl_course.data import FashionTask, image_transform, make_loader
-from tl_course.train import fit, Callback
+from tl_course.loop import fit, Callback
 
 def build_model(kind):
     "The model to fine-tune and its input size: the course's ResNet-18 pretrained on A, or torchvision's at random init."
     if kind == "source":
-        from tl_course.weights import source_model, source_model_path, source_recipe, create_model
+        from tl_course.weights import source_model_path, source_recipe, create_model
+        from tl_course.sources import source_model
         recipe = source_recipe("resnet18")
         if not source_model_path("resnet18", recipe).is_file():   # not pretrained in this mode yet: use the short test recipe
             with mode("test"): recipe = source_recipe("resnet18")

@@ -31,8 +31,9 @@ import torch, torch._dynamo
 from torch.utils.data import DataLoader, TensorDataset
 from tl_course.core import amp_dtype, get_device, mode, seed_everything
 from tl_course.data import FashionTask, image_transform
-from tl_course.train import Callback, fit
-from tl_course.weights import SOURCE_ARCHS, create_model, pretrain_source_model, source_model_info, source_model_path, source_recipe
+from tl_course.loop import Callback, fit
+from tl_course.weights import SOURCE_ARCHS, create_model, source_model_path, source_recipe
+from tl_course.sources import pretrain_source_model, source_model_info
 
 
 def models_for(arch):

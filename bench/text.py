@@ -22,9 +22,11 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 from tl_course.core import seed_everything
-from tl_course.train import fit, Callback, predict
-from tl_course.text import (load_encoder, load_debian_sections, text_features, tokenize_texts, pool_hidden, TokenizedTexts,
-                            PadCollate, LengthGroupedBatchSampler, TextClassifier, text_loader, TextDataset)
+from tl_course.inference import predict
+from tl_course.loop import fit, Callback
+from tl_course.text import (load_encoder, text_features, tokenize_texts, pool_hidden, TokenizedTexts, PadCollate,
+                            LengthGroupedBatchSampler, TextClassifier, text_loader)
+from tl_course.textdata import load_debian_sections, TextDataset
 
 MAX_LEN = 128
 

@@ -6,7 +6,7 @@ import contextlib, io, os, subprocess, sys
 from pathlib import Path
 from types import SimpleNamespace
 import nbformat
-from tl_course.cli import main
+from tl_course.tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = Path(sys.executable).parent/"tl-course"
@@ -52,7 +52,7 @@ import socket, sys
 def refuse(*a, **k): raise AssertionError(f"a connection was tried: {a}")
 socket.create_connection = refuse
 socket.socket.connect = refuse
-from tl_course.cli import main
+from tl_course.tools.cli import main
 sys.exit(main(["doctor"]))
 """
 

@@ -5,7 +5,7 @@ plateau on B-valid."""
 import pytest
 from tl_course.core import read_safetensors
 from tl_course.distributed import launch, ddp_demo_model
-from tl_course.train import load_checkpoint
+from tl_course.checkpoint import load_checkpoint
 
 ARGS = ["--model", "demo", "--n-per-class", 64, "--epochs", 2, "--global-batch", 64, "--width", 8]
 # lesson 11's recipe: the head first, then every stage at discriminative rates; B-valid scored every epoch

@@ -3,7 +3,7 @@ which these machines cannot install. Nothing here pretends Quarto ran."""
 import fnmatch, shutil, subprocess, sys, tomllib
 from pathlib import Path
 import yaml
-from tl_course.course import course_notebooks
+from tl_course.tools.course import course_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/"nbs"

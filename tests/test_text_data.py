@@ -9,5 +9,5 @@ def test_datasheet_checksum_matches_the_file_and_the_loader():
     sha = hashlib.sha256((DATA/"debian_sections.jsonl.gz").read_bytes()).hexdigest()
     sheet = (DATA/"debian_sections.md").read_text()
     assert re.search(rf"\*\*sha256\*\* `{sha}`", sheet), "the datasheet's sha256 is not the file's: regenerate both with tools/make_text_corpus.py"
-    from tl_course.text import DEBIAN_SECTIONS_SHA256
+    from tl_course.textdata import DEBIAN_SECTIONS_SHA256
     assert DEBIAN_SECTIONS_SHA256 == sha, "tl_course.text.DEBIAN_SECTIONS_SHA256 is not the file's sha256"

@@ -12,7 +12,8 @@ import json, os, sys, time
 import torch
 from torch import nn
 from tl_course.data import FashionTask, image_transform, make_loader
-from tl_course.train import fit, Callback, Checkpoint
+from tl_course.loop import fit, Callback
+from tl_course.checkpoint import Checkpoint
 
 ckpt, resume = (sys.argv[1] if sys.argv[1] != "-" else None), sys.argv[2] == "resume"
 pause_at = tuple(int(v) for v in os.environ["PAUSE_AT"].split(",")) if os.environ.get("PAUSE_AT") else None
@@ -52,7 +53,7 @@ def uninterrupted():
 
 def test_sigkill_mid_epoch_then_resume(tmp_path, uninterrupted):
     from safetensors.torch import load_file
-    from tl_course.train import load_checkpoint
+    from tl_course.checkpoint import load_checkpoint
     ckpt = tmp_path/"ckpt"
     # Kill the run with SIGKILL while it is inside its third epoch (epoch index 2, batch 3 of 7).
     p = subprocess.Popen([sys.executable, "-c", JOB, str(ckpt), "fresh"], stdout=subprocess.PIPE,

@@ -14,7 +14,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .train import check_lambda
+from .auxloss import check_lambda
 
 # %% ../nbs/14_domain_adaptation.ipynb #3c5b4a5b
 def _check_pair(fs:torch.Tensor, ft:torch.Tensor):
@@ -141,7 +141,8 @@ class ShiftedFashionTask(FashionTask):
 from torch.utils.data import Dataset
 from .data import steps_loader
 from .models import make_head, conv_body
-from .train import fit, AuxLoss, lambda_schedule
+from .loop import fit
+from .auxloss import AuxLoss, lambda_schedule
 
 class Unlabelled(Dataset):
     "A view of an (image, label) data set that yields images only: the unlabelled target domain."
@@ -238,7 +239,7 @@ def adabn(
 # %% ../nbs/14_domain_adaptation.ipynb #0f63dbe3
 from .core import seed_everything, sized
 from .data import image_transform, make_loader
-from .train import accuracy, predict
+from .inference import accuracy, predict
 
 ARMS = (None, "control", "coral", "mmd", "dann", "target")
 
@@ -277,7 +278,7 @@ def adapt_run(
 
 # %% ../nbs/14_domain_adaptation.ipynb #65033360
 from torch.utils.data import ConcatDataset, Subset
-from .train import run_inference
+from .inference import run_inference
 
 def domain_features(
     model:DomainModel, # a trained model

@@ -9,21 +9,20 @@ __all__ = ['FMNIST_FILES', 'FMNIST_URL', 'DEBIAN_FMNIST', 'FMNIST_CLASSES', 'SPL
            'FMNIST_STATS', 'IMAGENET_STATS', 'IMG_EXTENSIONS', 'HYMENOPTERA_URL', 'HYMENOPTERA_CHECKSUM',
            'fmnist_search_path', 'download_fashion_mnist', 'find_fashion_mnist', 'read_idx', 'split_classes',
            'budget_indices', 'load_fashion_mnist', 'ImageCompose', 'image_transform', 'FashionTask', 'make_loader',
-           'steps_loader', 'rgb_loader', 'ImageFolderDataset', 'extract_archive', 'fetch_archive', 'fetch_hymenoptera',
-           'show_batch']
+           'steps_loader', 'rgb_loader', 'ImageFolderDataset', 'fetch_hymenoptera', 'show_batch']
 
 # %% ../nbs/01_data.ipynb #e8b59ced
-import contextlib, gzip, hashlib, os, posixpath, shutil, stat, struct, tarfile, tempfile, zipfile
-import urllib.error, urllib.parse, urllib.request
+import gzip, hashlib, os, re, struct
 from functools import lru_cache
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import Dataset, DataLoader, RandomSampler, Subset
 from torchvision.datasets import ImageFolder
 from torchvision.transforms import v2
 from PIL import Image, UnidentifiedImageError
-from .core import cache_dir, network_available, atomic_path, seed_worker, get_device
+from .core import cache_dir, network_available, seed_worker, get_device
+from .fetch import fetch_url, fetch_archive
 
 # %% ../nbs/01_data.ipynb #78615a3b
 FMNIST_FILES = {  # file name -> MD5 of the official download
@@ -48,16 +47,10 @@ def _has_all(d:Path) -> bool: return all((d/f).is_file() for f in FMNIST_FILES)
 def download_fashion_mnist(
     dest=None, # folder to download into; default: the course cache
 ) -> Path:
-    "Download the four Fashion-MNIST files from the official URLs, checking their MD5, with atomic writes."
+    "Download the four Fashion-MNIST files from the official URLs, each checked against its published MD5."
     dest = Path(dest) if dest else cache_dir("fashion-mnist")
-    for name, md5 in FMNIST_FILES.items():
-        if (dest/name).is_file(): continue
-        with atomic_path(dest/name) as tmp:
-            urllib.request.urlretrieve(FMNIST_URL + name, tmp)
-            got = hashlib.md5(tmp.read_bytes()).hexdigest()
-            if got != md5:
-                raise IOError(f"Download of {name} is corrupt (MD5 {got}, expected {md5}): run again, or install "
-                              "Debian's dataset-fashion-mnist.")
+    ways = "Install Debian's dataset-fashion-mnist, or copy the four *-ubyte.gz files into " + str(dest) + "."
+    for name, md5 in FMNIST_FILES.items(): fetch_url(FMNIST_URL + name, dest, name, ("md5", md5), ways=ways)
     return dest
 
 def find_fashion_mnist(
@@ -214,6 +207,25 @@ def image_transform(
     steps += [v2.ToDtype(torch.float32, scale=True), v2.Normalize(list(mean), list(std))]
     return ImageCompose(steps)
 
+# %% ../nbs/01_data.ipynb #a01d0002
+def _tfm_repr(t):
+    "A description of transform `t` that is the same in every session (no memory addresses)."
+    parts = []
+    for s in getattr(t, "transforms", [t]):
+        f = getattr(s, "lambd", None)  # a Lambda's repr does not say what it does: name the function and its state
+        name = getattr(f, "__qualname__", type(f).__qualname__)
+        parts.append(repr(s) if f is None else f"Lambda({name} {getattr(f, '__dict__', '')})")
+    return re.sub(r" at 0x[0-9a-f]+", "", "|".join(parts))
+
+def _hash_tensors(h, *tensors):
+    for t in tensors: h.update(t.contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+
+def _hash_files(h, samples):
+    "Hash each file's path, size, modification time and label: a changed file changes the hash."
+    for f, y in samples:
+        st = Path(f).stat()
+        h.update(f"{Path(f).resolve()}|{st.st_size}|{st.st_mtime_ns}|{y}\n".encode())
+
 # %% ../nbs/01_data.ipynb #d8923739
 class FashionTask(Dataset):
     "Fashion-MNIST restricted to task `which` ('A', 'B' or 'all'), labels renumbered from 0, optionally on a budget."
@@ -234,6 +246,12 @@ class FashionTask(Dataset):
         self.transform = transform if transform is not None else image_transform()
     def __len__(self): return len(self.y)
     def __getitem__(self, i): return self.transform(self.x[i][None]), self.y[i]
+    def fingerprint(self) -> str:
+        "A SHA-256 of the images, the labels and the transform: what anything computed from them depends on."
+        h = hashlib.sha256()
+        _hash_tensors(h, self.x, self.y)
+        h.update(_tfm_repr(self.transform).encode())
+        return h.hexdigest()
 
 # %% ../nbs/01_data.ipynb #f39b5693
 def make_loader(
@@ -311,6 +329,12 @@ class ImageFolderDataset(ImageFolder):
             raise ValueError(f"{root} has no class folders: put each class's images in its own sub-folder "
                              "(root/class_name/image.jpg).")
         return classes, {c: i for i, c in enumerate(classes)}
+    def fingerprint(self) -> str:
+        "A SHA-256 of every file's path, size, time and label, and of the transform: changed files change it."
+        h = hashlib.sha256()
+        _hash_files(h, self.samples)
+        h.update(_tfm_repr(self.transform).encode())
+        return h.hexdigest()
 
 # %% ../nbs/01_data.ipynb #bb871a14
 HYMENOPTERA_URL = "https://download.pytorch.org/tutorial/hymenoptera_data.zip"
@@ -319,197 +343,6 @@ HYMENOPTERA_URL = "https://download.pytorch.org/tutorial/hymenoptera_data.zip"
 # HYMENOPTERA_URL, "hymenoptera_data.zip", ..., "491db45c…")); it has not been re-checked here (no network).
 HYMENOPTERA_CHECKSUM = ("sha384:491db45cfcab02d99843fbdcf0574ecf99aa4f056d52c660"
                         "a39248b5524f9e6e8f896d9faabd27ffcfc2eaca0cec6f39")
-_DIGEST_HEX = {"sha256": 64, "sha384": 96}  # accepted hashes -> length of their hex digest
-
-def _parse_checksum(
-    checksum:str|None, # 'sha256:<hex>' (or the bare hex), 'sha384:<hex>', or None
-    trust:bool, # whether None (no check) is allowed
-) -> tuple[str, str]|None:
-    "(algorithm, hex digest) named by `checksum`, or None when an unknown hash is explicitly trusted."
-    how = "compute it on a copy you trust with `sha256sum FILE` and pass checksum='sha256:<the 64 hex digits>'"
-    if checksum is None:
-        if trust: return None
-        raise ValueError(f"No checksum given, so the archive cannot be checked: {how} (or pass trust=True to "
-                         "accept it unchecked).")
-    algo, _, digest = str(checksum).strip().lower().rpartition(":")
-    algo = algo or "sha256"
-    if _DIGEST_HEX.get(algo) != len(digest) or any(c not in "0123456789abcdef" for c in digest):
-        raise ValueError(f"checksum={checksum!r} is not understood: {how} (or 'sha384:<96 hex digits>').")
-    return algo, digest
-
-def _digest(
-    path, # a file
-    algo:str="sha256", # a hashlib algorithm
-) -> str:
-    "The hex digest of `path`, read in 1 MiB chunks (for 'sha256', what `sha256sum` prints)."
-    h = hashlib.new(algo)
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
-    return h.hexdigest()
-
-# %% ../nbs/01_data.ipynb #61cba201
-def _unsafe_name(
-    name:str, # a member name, or where a link points
-) -> str|None:
-    "Why `name` would land outside the folder it is extracted to (an absolute path, a `..`), or None if it stays."
-    p = PureWindowsPath(name)  # splits on both / and \, and sees roots and drive letters
-    if p.anchor: return "an absolute path"
-    if ".." in p.parts: return "a '..' component"
-    return None
-
-def _unsafe_error(label, name, why) -> ValueError:
-    return ValueError(f"{label} is unsafe: its member {name!r} is {why}, which could write outside the folder it is "
-                      "extracted to, so nothing was extracted. Get the archive from a source you trust, or unpack "
-                      "it by hand and point ImageFolderDataset at the folder.")
-
-def _check_zip(zf:zipfile.ZipFile, label):
-    "Refuse a zip with a member that would land outside the extraction folder, or a symbolic link."
-    for info in zf.infolist():
-        why = _unsafe_name(info.filename)
-        if why is None and stat.S_ISLNK(info.external_attr >> 16): why = "a symbolic link"
-        if why: raise _unsafe_error(label, info.filename, why)
-
-def _tar_link_target(m:tarfile.TarInfo) -> str:
-    "Where the tar link `m` points, relative to the archive's root (a symlink's target is relative to its folder)."
-    if PureWindowsPath(m.linkname).anchor: return m.linkname
-    base = posixpath.dirname(m.name) if m.issym() else ""
-    return posixpath.normpath(posixpath.join(base, m.linkname))
-
-def _check_tar(tf:tarfile.TarFile, label):
-    "Refuse a tar with a member outside the extraction folder, a link pointing out of it, or a device file."
-    for m in tf.getmembers():
-        why = _unsafe_name(m.name)
-        if why is None and not (m.isfile() or m.isdir() or m.issym() or m.islnk()):
-            why = "a device, FIFO or other special file"
-        if why is None and (m.issym() or m.islnk()) and _unsafe_name(_tar_link_target(m)):
-            why = f"a link to {m.linkname!r}, outside the folder"
-        if why: raise _unsafe_error(label, m.name, why)
-
-def _is_junk(name:str) -> bool: return PureWindowsPath(name).parts[:1] == ("__MACOSX",)  # macOS resource forks
-
-def _extract_into(
-    archive:Path, # a local .zip or .tar(.gz) file
-    folder:Path, # an empty folder
-    label, # how errors name the archive
-):
-    "Check every member of `archive`, then extract it into `folder`."
-    if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zf:
-            _check_zip(zf, label)
-            zf.extractall(folder, [i for i in zf.infolist() if not _is_junk(i.filename)])
-    elif tarfile.is_tarfile(archive):
-        with tarfile.open(archive) as tf:
-            _check_tar(tf, label)
-            tf.extractall(folder, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
-    else:
-        raise ValueError(f"{label} is neither a .zip nor a .tar, .tar.gz or .tgz archive: pass one of those.")
-
-def extract_archive(
-    archive, # a local .zip, .tar.gz, .tgz or .tar file
-    target, # the folder to create; it must not exist yet
-    label=None, # how errors name the archive; default: its path
-) -> Path:
-    "Extract `archive` safely to the new folder `target`, all or nothing; one top folder inside becomes `target`."
-    target, label = Path(target), label or archive
-    if target.exists(): raise FileExistsError(f"{target} exists already: delete it, or use it as it is.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial"))
-    try:
-        _extract_into(Path(archive), tmp, label)
-        inside = list(tmp.iterdir())
-        one_dir = len(inside) == 1 and inside[0].is_dir() and not inside[0].is_symlink()
-        os.replace(inside[0] if one_dir else tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
-
-# %% ../nbs/01_data.ipynb #851bf05e
-def _local_path(
-    url, # a URL or a path
-) -> Path|None:
-    "The file `url` names if it is a local path or a file:// URL; None for http(s) URLs."
-    if isinstance(url, os.PathLike): return Path(url).expanduser()
-    parts = urllib.parse.urlparse(str(url))
-    if parts.scheme == "file": return Path(urllib.request.url2pathname(parts.path))
-    if parts.scheme in ("http", "https"): return None
-    if len(parts.scheme) <= 1: return Path(str(url)).expanduser()  # no scheme (or a Windows drive letter)
-    raise ValueError(f"{url}: only http(s):// URLs, file:// URLs and local paths are supported.")
-
-def _archive_name(url) -> str:
-    "The folder name an archive's URL or path suggests: its file name without .zip, .tar.gz, .tgz or .tar."
-    local = _local_path(url)
-    base = local.name if local is not None else posixpath.basename(urllib.parse.urlparse(str(url)).path)
-    for ext in (".tar.gz", ".tgz", ".tar", ".zip"):
-        if base.lower().endswith(ext): return base[:-len(ext)] or "archive"
-    return base or "archive"
-
-def _offline_error(url, target, why) -> RuntimeError:
-    return RuntimeError(
-        f"{target} does not exist yet and {url} cannot be downloaded ({why}). Three ways on: go online once and "
-        "run again (the folder is kept and reused offline afterwards); or download the archive on a connected "
-        "machine and pass its local path or file:// URL instead (the checksum is still checked); or point "
-        "ImageFolderDataset at a folder of images you already have (root/class_name/image.jpg).")
-
-def _download(url:str, dest:Path, target:Path, timeout:float) -> Path:
-    "Download `url` to a new temporary file in `dest` (the caller deletes it), or raise the offline error."
-    parts = urllib.parse.urlparse(url)
-    host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-    if not network_available(host, port):
-        raise _offline_error(url, target, f"offline: TL_OFFLINE=1, or {host}:{port} is unreachable")
-    fd, tmp = tempfile.mkstemp(dir=dest, prefix=f".{posixpath.basename(parts.path)}.", suffix=".download")
-    try:
-        with os.fdopen(fd, "wb") as f, urllib.request.urlopen(url, timeout=timeout) as r:
-            shutil.copyfileobj(r, f, 1 << 20)
-    except BaseException as e:  # remove the partial file, whatever happened; URLError and timeouts are OSErrors
-        os.remove(tmp)
-        if isinstance(e, OSError): raise _offline_error(url, target, f"{type(e).__name__}: {e}") from None
-        raise
-    return Path(tmp)
-
-@contextlib.contextmanager
-def _archive_file(url, dest:Path, target:Path, timeout:float):
-    "Yield (a local file holding the archive, whether it was downloaded); a download is deleted afterwards."
-    local = _local_path(url)
-    if local is not None:
-        if not local.is_file(): raise FileNotFoundError(f"Archive {local} does not exist: check the path or URL.")
-        yield local, False
-        return
-    tmp = _download(str(url), dest, target, timeout)
-    try:
-        yield tmp, True
-    finally:
-        tmp.unlink(missing_ok=True)
-
-def _check_digest(path:Path, want, label, downloaded:bool):
-    "Refuse `path` unless its digest is `want` (algorithm, hex); with None, print its SHA-256 to record."
-    if want is None:
-        print(f"{label}: not checked (trust=True); its SHA-256 is {_digest(path)}: pass checksum='sha256:…' next time.")
-        return
-    algo, digest = want
-    got = _digest(path, algo)
-    if got == digest: return
-    fix = (f"the download was deleted; run again, and if it fails again the file changed upstream: check a fresh copy "
-           f"by hand with `{algo}sum` and pass its checksum" if downloaded else
-           f"fetch the archive again or, if you trust this copy, pass the checksum that `{algo}sum {path}` prints")
-    raise ValueError(f"{label} has {algo.upper()} {got}, not the expected {digest}: {fix}.")
-
-def fetch_archive(
-    url, # http(s):// URL, file:// URL or local path of a .zip, .tar.gz, .tgz or .tar
-    checksum:str|None, # 'sha256:<hex>' (or the bare hex `sha256sum` prints) or 'sha384:<hex>'; None only with trust
-    dest=None, # folder that holds the extracted folder; default: the course cache's `datasets/`
-    name:str|None=None, # the extracted folder's name; default: the archive's file name without its extension
-    trust:bool=False, # accept checksum=None: extract unchecked, and print the SHA-256 to record
-    timeout:float=60.0, # seconds to wait for the server
-) -> Path:
-    "`dest/name`, extracted once, safely, from the checksummed archive at `url`; reused offline once it exists."
-    want = _parse_checksum(checksum, trust)
-    dest = Path(dest).expanduser() if dest is not None else cache_dir("datasets")
-    target = dest/(name or _archive_name(url))
-    if target.is_dir(): return target
-    dest.mkdir(parents=True, exist_ok=True)
-    with _archive_file(url, dest, target, timeout) as (path, downloaded):
-        _check_digest(path, want, url, downloaded)
-        return extract_archive(path, target, label=url)
 
 def fetch_hymenoptera(
     dest=None, # folder to keep it in; default: the course cache's `datasets/`

@@ -6,7 +6,7 @@ Docs: https://tl-course.github.io/tl_course/scaling_out.html.md"""
 
 # %% auto #0
 __all__ = ['dist_info', 'is_main_process', 'init_distributed', 'shard_loader', 'SeededAugment', 'DDPCallback', 'StopAfter',
-           'StepLog', 'freeze_batchnorm', 'evaluate_distributed', 'fit_distributed', 'ddp_demo_model', 'main', 'launch']
+           'StepLog', 'evaluate_distributed', 'fit_distributed', 'ddp_demo_model', 'main', 'launch']
 
 # %% ../nbs/15_scaling_out.ipynb #2f037728
 import os, sys, json, time, argparse, subprocess, tempfile
@@ -19,9 +19,13 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data import Dataset, DistributedSampler, Subset
 from .core import get_device, seed_everything, sized, quick_exit
 from .data import FashionTask, image_transform, make_loader
-from .train import (fit, predict, accuracy, Callback, CancelFit, Checkpoint, EarlyStop, freeze, unfreeze,
-                             discriminative_groups, model_stages)
+from .inference import predict, accuracy
+from .freezing import freeze, unfreeze, model_stages, freeze_batchnorm
+from .loop import fit, Callback, CancelFit
+from .checkpoint import Checkpoint, EarlyStop
+from .finetune import discriminative_groups
 from .weights import create_model
+from .sources import source_model
 
 # %% ../nbs/15_scaling_out.ipynb #4181c22e
 def dist_info() -> tuple[int, int, int]:
@@ -145,15 +149,6 @@ class StepLog(Callback):
             t = torch.tensor(self.losses, dtype=torch.float64, device=run.device)   # NCCL reduces GPU tensors only
             dist.all_reduce(t)
             self.losses = (t / dist.get_world_size()).cpu().tolist()
-
-def freeze_batchnorm(
-    model:nn.Module, # a model with BatchNorm layers
-) -> nn.Module:
-    "Freeze every BatchNorm layer's affine parameters, so `fit` also keeps its statistics (eval mode); return `model`."
-    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    if not bns: raise ValueError("The model has no BatchNorm layer: there is nothing to freeze (leave it out).")
-    for m in bns: m.requires_grad_(False)
-    return model
 
 # %% ../nbs/15_scaling_out.ipynb #a15e0008
 def evaluate_distributed(
@@ -346,6 +341,8 @@ def launch(
 ) -> list[dict]:
     "Run the recipe in `nproc` fresh processes of `threads` threads each; return rank 0's results, one per run."
     if threads < 1: raise ValueError(f"threads={threads}: each process needs at least 1 thread.")
+    if _recipe_parser().parse_args([str(x) for x in args]).model == "source":
+        source_model("resnet18", show=False)    # pretrained once here, not in every process at the same time
     runner = ["-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}"] if nproc > 1 else []
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), **({"TL_DEVICE": device} if device else {})}
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,8 +15,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .core import seed_everything
 from .data import FashionTask, image_transform, make_loader, steps_loader
-from .models import make_head, conv_body, stage_channels
-from .train import fit, AuxLoss, check_lambda, accuracy, predict, EarlyStop, train_to_plateau
+from .models import make_head, conv_body, stage_channels, SharedBody
+from .inference import accuracy, predict
+from .loop import fit
+from .checkpoint import EarlyStop, train_to_plateau
+from .auxloss import AuxLoss, check_lambda
 
 # %% ../nbs/13_combined_loss.ipynb #68734780
 def combined_loss(
@@ -37,7 +40,7 @@ def combined_loss(
 # %% ../nbs/13_combined_loss.ipynb #5ad7c338
 TASKS = ("target", "source")
 
-class TwoHeadModel(nn.Module):
+class TwoHeadModel(SharedBody):
     "A shared `body` feeding a target head and a source head (each pool + flatten + classifier, from `make_head`)."
     def __init__(self,
                  body:nn.Module, # maps images to feature maps
@@ -48,9 +51,6 @@ class TwoHeadModel(nn.Module):
         super().__init__()
         self.body = body
         self.target_head, self.source_head = make_head(feat_dim, n_target), make_head(feat_dim, n_source)
-    def features(self, x):
-        "Shared features of `x`: the body's feature maps, pooled to vectors as both heads pool them."
-        return self.target_head[:-1](self.body(x))
     def forward(self,
                 x, # a batch of images
                 task:str="target", # which head answers: 'target' or 'source'

@@ -1,4 +1,4 @@
-"""`create_model`: weights from torchvision's ImageNet files, a safetensors file, the course's source models, or random.
+"""`create_model`: a VGG or ResNet with a new head and its body's weights from torchvision's ImageNet files, a safetensors file, the course's source models, or random.
 
 Docs: https://tl-course.github.io/tl_course/weights.html.md"""
 
@@ -7,21 +7,20 @@ Docs: https://tl-course.github.io/tl_course/weights.html.md"""
 # %% auto #0
 __all__ = ['SOURCE_ARCHS', 'PIXEL_BASELINE_A', 'create_model', 'save_model', 'load_weights', 'imagenet_weights_file',
            'imagenet_state_dict', 'save_imagenet_safetensors', 'source_recipe', 'recipe_key', 'source_model_path',
-           'pretrain_source_model', 'source_model_info', 'source_model', 'copy_stages']
+           'copy_stages']
 
 # %% ../nbs/04_weights.ipynb #0a1b2c40
-import hashlib, json, os, time
+import hashlib, json, os
 from pathlib import Path
 from urllib.parse import urlparse
-from urllib.error import URLError
 import torch
 from torch import nn
 import torchvision
-from .core import (get_device, sized, seed_everything, cache_dir, network_available, write_safetensors,
-                            read_safetensors, check_state_dict)
-from .data import FashionTask, image_transform, make_loader, SPLIT_A
-from .models import ARCHS, check_arch, check_n_classes, make_head, TransferNet, n_classes_of, _body_parts
-from .train import fit, accuracy, predict
+from .core import sized, cache_dir, write_safetensors, read_safetensors, check_state_dict, WEIGHTS_FORMAT
+from .fetch import fetch_url, file_digest
+from .data import SPLIT_A
+from .models import (ARCHS, check_arch, check_n_classes, make_head, TransferNet, n_classes_of, _body_parts,
+                              torchvision_names)
 
 # %% ../nbs/04_weights.ipynb #c5692c91
 def create_model(
@@ -46,12 +45,11 @@ def create_model(
     if head_hidden is None: head_hidden = 256 if arch.startswith("vgg") else 0
     with torch.random.fork_rng(devices=[]):
         if seed is not None: torch.manual_seed(seed)
-        body, n_feat, tv_map, tv_head = _body_parts(arch, small)
+        body, n_feat = _body_parts(arch, small)
         head = make_head(n_feat, n_classes, head_hidden, dropout)
     model = TransferNet(body, head, arch, small)
-    model._tv_map, model._tv_head = tv_map, tv_head  # how torchvision names the same tensors
-    if kind == "imagenet": load_weights(model, imagenet_state_dict(arch, weights))
-    elif kind == "source": load_weights(model, source_model_path(arch, ensure=True))
+    if kind == "imagenet": load_weights(model, _imagenet_state_dict(arch, weights))
+    elif kind == "source": load_weights(model, _cached_source(arch))
     elif kind == "file": load_weights(model, weights)
     return model
 
@@ -68,15 +66,14 @@ def _weights_kind(weights):
                      "(the course's model pretrained on Fashion-MNIST A), or the path of a .safetensors file.")
 
 # %% ../nbs/04_weights.ipynb #2d39f38d
-_FORMAT = "tl_course.models/1"  # the file format's name, unchanged since the source models were first cached
-
 def save_model(
     model:TransferNet, # the model to save
     path, # destination .safetensors file
     **metadata, # extra string-able facts to store in the file (e.g. accuracy)
 ) -> Path:
     "Save `model`'s weights as safetensors with its architecture in the metadata, atomically."
-    meta = {"format": _FORMAT, "arch": model.arch, "small": str(model.small), "n_classes": str(n_classes_of(model)),
+    meta = {"format": WEIGHTS_FORMAT, "arch": model.arch, "small": str(model.small),
+            "n_classes": str(n_classes_of(model)),
             **{k: v if isinstance(v, str) else json.dumps(v) for k, v in metadata.items()}}
     return write_safetensors(path, model.state_dict(), meta)
 
@@ -94,12 +91,8 @@ def _check_saved_arch(model, meta, name):
 def _from_torchvision(model, sd):
     "`sd` with torchvision's names mapped onto our stages and its old head dropped; `sd` itself if it is ours."
     if any(k.startswith("body.") for k in sd): return sd
-    renamed = {}
-    for k, v in sd.items():
-        if k.startswith(model._tv_head): continue
-        p = next((p for p in model._tv_map if k.startswith(p)), None)
-        renamed["body." + model._tv_map[p] + k[len(p):] if p else k] = v
-    return renamed
+    names, tv_head = torchvision_names(model.arch, model.small)
+    return {("body." + names[k]) if k in names else k: v for k, v in sd.items() if k not in tv_head}
 
 def _guess_arch(keys):
     if any(k.startswith(("features.", "body.block")) for k in keys): return "a VGG"
@@ -157,31 +150,20 @@ def imagenet_weights_file(
     which="DEFAULT", # 'imagenet'/'DEFAULT', an enum member name such as 'IMAGENET1K_V1', or the enum itself
 ) -> Path:
     "Where torchvision's ImageNet weights for `arch` are (or will be) cached under TORCH_HOME."
-    w = _imagenet_enum(check_arch(arch), which)
-    return Path(torch.hub.get_dir())/"checkpoints"/os.path.basename(urlparse(w.url).path)
+    return _imagenet_file(_imagenet_enum(check_arch(arch), which))
 
-def _offline_error(arch, w, dest, why):
-    return RuntimeError(
-        f"ImageNet weights for {arch} ({w.name}, {w.meta.get('_file_size', '?')} MB) are not cached in {dest.parent} "
-        f"and cannot be downloaded ({why}). Three ways on: weights='source' (the course's {arch} pretrained on "
-        "Fashion-MNIST A, built offline, small=True); weights='path/to/file.safetensors' (for example written by "
-        "`save_imagenet_safetensors` on a connected machine); or go online and run again (the file is then cached "
-        "in TORCH_HOME).")
+def _imagenet_file(w): return Path(torch.hub.get_dir())/"checkpoints"/os.path.basename(urlparse(w.url).path)
 
-def _download(arch, w, dest, prefix, progress):
-    "Download ImageNet weights `w` to `dest` (a temporary file renamed into place), or raise the offline error."
-    if not network_available("download.pytorch.org", 443): raise _offline_error(arch, w, dest, "offline")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    try: torch.hub.download_url_to_file(w.url, str(dest), hash_prefix=prefix, progress=progress)
-    except (URLError, OSError) as e: raise _offline_error(arch, w, dest, f"{type(e).__name__}: {e}") from None
+def _imagenet_ways(arch):
+    return (f"Three ways on: weights='source' (the course's {arch} pretrained on Fashion-MNIST A, built offline, "
+            "small=True); weights='path/to/file.safetensors' (for example written by `save_imagenet_safetensors` on a "
+            "connected machine); or go online and run again (the file is then cached in TORCH_HOME).")
 
 def _check_sha256_prefix(path, prefix):
     "Refuse `path` unless its SHA-256 starts with `prefix`."
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
-    if not h.hexdigest().startswith(prefix):
-        raise ValueError(f"{path} is corrupt: its SHA-256 starts {h.hexdigest()[:len(prefix)]}, not {prefix}. "
+    digest = file_digest(path)
+    if not digest.startswith(prefix):
+        raise ValueError(f"{path} is corrupt: its SHA-256 starts {digest[:len(prefix)]}, not {prefix}. "
                          "Delete it and run again online.")
 
 def imagenet_state_dict(
@@ -190,12 +172,17 @@ def imagenet_state_dict(
     progress:bool=True, # show a download progress bar
 ) -> dict:
     "torchvision's ImageNet weights for `arch`: downloaded once into TORCH_HOME, SHA-256-checked, read as tensors only."
-    arch = check_arch(arch)
+    return _imagenet_state_dict(check_arch(arch), which, progress)
+
+def _imagenet_state_dict(arch, which, progress=True):
+    "`imagenet_state_dict` for an architecture name already checked."
     w = _imagenet_enum(arch, which)
-    dest = imagenet_weights_file(arch, w)
+    dest = _imagenet_file(w)
     m = torch.hub.HASH_REGEX.search(dest.name)
     prefix = m.group(1) if m else None
-    if not dest.is_file(): _download(arch, w, dest, prefix, progress)
+    missing = (f"ImageNet weights for {arch} ({w.name}, {w.meta.get('_file_size', '?')} MB) are not cached in "
+               f"{dest.parent} and")
+    fetch_url(w.url, dest.parent, dest.name, missing=missing, ways=_imagenet_ways(arch), progress=progress)
     if prefix: _check_sha256_prefix(dest, prefix)
     return torch.load(dest, map_location="cpu", weights_only=True)
 
@@ -215,7 +202,10 @@ def source_recipe(
     arch:str="resnet18", # 'resnet18' or 'vgg16'
 ) -> dict:
     "The recipe that pretrains the course's source model `arch` on Fashion-MNIST A, sized for the mode and device."
-    arch = check_arch(arch)
+    return _source_recipe(check_arch(arch))
+
+def _source_recipe(arch):
+    "`source_recipe` for an architecture name already checked."
     if arch not in SOURCE_ARCHS:
         raise ValueError(f"The course has no source model for {arch}: use one of {', '.join(SOURCE_ARCHS)}, "
                          "or weights='imagenet'.")
@@ -237,73 +227,20 @@ def recipe_key(
 def source_model_path(
     arch:str="resnet18", # 'resnet18' or 'vgg16'
     recipe:dict|None=None, # default: `source_recipe(arch)`
-    ensure:bool=False, # pretrain the model first if it is not cached yet
 ) -> Path:
-    "The cache file of source model `arch` trained by `recipe`; with `ensure`, pretrain it if it is missing."
+    "The cache file of source model `arch` trained by `recipe` (`sources.source_model` pretrains it if it is missing)."
     recipe = recipe or source_recipe(arch)
-    path = cache_dir("models")/f"{recipe['arch']}-fmnist-A-{recipe_key(recipe)}.safetensors"
-    if ensure and not path.is_file(): pretrain_source_model(recipe["arch"], recipe)
-    return path
+    return cache_dir("models")/f"{recipe['arch']}-fmnist-A-{recipe_key(recipe)}.safetensors"
 
-# %% ../nbs/04_weights.ipynb #8dedbd93
-def _a_data(r, split):
-    "The A images of `split` that recipe `r` trains on ('train') or is scored on ('test')."
-    n = r["n_per_class"] if split == "train" else r["eval_per_class"]
-    tfm = image_transform(r["size"], r["channels"], augment=r["augment"] and split == "train")
-    return FashionTask("A", split, n, tfm, seed=r["seed"])
-
-def pretrain_source_model(
-    arch:str="resnet18", # 'resnet18' or 'vgg16'
-    recipe:dict|None=None, # default: `source_recipe(arch)`
-    show:bool=True, # show fit's progress and table
-) -> TransferNet:
-    "Pretrain source model `arch` on Fashion-MNIST A by `recipe` through `fit`, check its A-test accuracy, cache it."
-    r = recipe or source_recipe(arch)
-    seed_everything(r["seed"])
-    model = create_model(r["arch"], len(r["classes"]), small=True, seed=r["seed"])
-    train_dl = make_loader(_a_data(r, "train"), r["batch_size"], shuffle=True, seed=r["seed"])
-    t0 = time.perf_counter()
-    res = fit(model, train_dl, None, epochs=r["epochs"], lr=r["lr"], wd=r["wd"], seed=r["seed"], show=show)
-    model = res.model.cpu()
-    secs = time.perf_counter() - t0
-    test_ds = _a_data(r, "test")
-    acc = accuracy(*predict(model, test_ds))
-    if acc < r["min_acc"]:
-        raise RuntimeError(f"Pretraining {r['arch']} reached only {acc:.3f} A-test accuracy, below the bar "
-                           f"{r['min_acc']} (a linear model on pixels gets {PIXEL_BASELINE_A}): not cached. "
-                           "Train longer (epochs, n_per_class) or check the data.")
-    save_model(model, source_model_path(r["arch"], r), recipe=r, a_test_acc=round(acc, 4), train_seconds=round(secs, 1),
-               n_test=len(test_ds), device=str(get_device()), torch=torch.__version__)
-    model.info = source_model_info(r["arch"], r)
-    return model
-
-def source_model_info(
-    arch:str="resnet18", # 'resnet18' or 'vgg16'
-    recipe:dict|None=None, # default: `source_recipe(arch)`
-) -> dict:
-    "What the cache file of a source model records: recipe, A-test accuracy, pretraining time."
-    path = source_model_path(arch, recipe)
+def _cached_source(arch):
+    "The cache file of the source model `arch` (a checked name), or a clear error if it is not pretrained yet."
+    path = source_model_path(arch, _source_recipe(arch))
     if not path.is_file():
-        raise FileNotFoundError(f"Source model {path.name} is not cached yet: call source_model({arch!r}) "
-                                "to pretrain it.")
-    meta = read_safetensors(path)[1]
-    info = {k: json.loads(meta[k]) for k in ("recipe", "a_test_acc", "train_seconds", "n_test")}
-    return dict(info, path=path, device=meta.get("device"))
-
-def source_model(
-    arch:str="resnet18", # 'resnet18' or 'vgg16'
-    recipe:dict|None=None, # default: `source_recipe(arch)`
-    show:bool=True, # show progress if it has to be pretrained
-) -> TransferNet:
-    "The course's source model `arch` with its 5-class A head: loaded from the cache, pretrained first if missing."
-    r = recipe or source_recipe(arch)
-    path = source_model_path(r["arch"], r)
-    if not path.is_file(): return pretrain_source_model(r["arch"], r, show=show)
-    model = load_weights(create_model(r["arch"], len(r["classes"]), small=True), path, head=True)
-    model.info = source_model_info(r["arch"], r)
-    if recipe_key(model.info["recipe"]) != recipe_key(r):
-        raise ValueError(f"{path} was trained by another recipe than its name says: delete it and run again.")
-    return model
+        raise FileNotFoundError(f"The course's source model {arch} is not pretrained on this machine yet ({path.name} "
+                                f"is "
+                                f"not in {path.parent}): run `tl_course.sources.source_model({arch!r})` once (minutes "
+                                "on a CPU) or `tl-course prepare`, then create the model again.")
+    return path
 
 # %% ../nbs/04_weights.ipynb #a159e717
 def copy_stages(

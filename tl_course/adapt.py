@@ -6,11 +6,11 @@ Docs: https://tl-course.github.io/tl_course/domain_adaptation.html.md"""
 
 # %% auto #0
 __all__ = ['DOMAIN_LOSSES', 'ARMS', 'coral_loss', 'mmd_loss', 'grad_reverse', 'DomainDiscriminator', 'dann_loss', 'shift_images',
-           'ShiftedFashionTask', 'Unlabelled', 'DomainModel', 'DomainAdaptLoss', 'adabn', 'adapt_run',
-           'domain_features']
+           'ShiftedFashionTask', 'Unlabelled', 'DomainModel', 'DomainAdaptLoss', 'domain_test', 'arm_data', 'arm_model',
+           'loss_scales', 'adapt_run', 'domain_features']
 
 # %% ../nbs/14_domain_adaptation.ipynb #b7403c0b
-import math
+import copy, math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -131,16 +131,16 @@ def shift_images(
 class ShiftedFashionTask(FashionTask):
     "A `FashionTask` whose images are blended with random colour textures: the shifted target domain."
     def __init__(self, which="all", split="train", n_per_class=None, transform=None, seed=0,
-                 texture_seed:int=1234, # the textures; fixed, so the domain is the same everywhere
+                 texture_seed:int=1234, # the textures; fixed, so the domain is the same everywhere (each split its own)
                 ):
         super().__init__(which, split, n_per_class, transform, seed)
-        self.x = shift_images(self.x, texture_seed + (0 if split == "train" else 1))
+        self.x = shift_images(self.x, texture_seed + {"train": 0, "test": 1, "valid": 2}[split])
     def __getitem__(self, i): return self.transform(self.x[i]), self.y[i]
 
 # %% ../nbs/14_domain_adaptation.ipynb #751b4216
 from torch.utils.data import Dataset
 from .data import steps_loader
-from .models import make_head, conv_body
+from .models import make_head, conv_body, SharedBody
 from .loop import fit
 from .auxloss import AuxLoss, lambda_schedule
 
@@ -153,7 +153,7 @@ class Unlabelled(Dataset):
     def __len__(self): return len(self.ds)
     def __getitem__(self, i): return self.ds[i][0]
 
-class DomainModel(nn.Module):
+class DomainModel(SharedBody):
     "Body → head (pool + flatten + classifier, from `make_head`), with an optional domain discriminator (for DANN)."
     def __init__(self,
                  body:nn.Module, # feature extractor (its feature maps are average-pooled by the head)
@@ -164,9 +164,6 @@ class DomainModel(nn.Module):
         super().__init__()
         self.body, self.head = body, make_head(feat_dim, n_classes)
         self.disc = DomainDiscriminator(feat_dim) if discriminator else None
-    def features(self, x):
-        "Pooled features of `x`: the body's feature maps through the head without its classifier."
-        return self.head[:-1](self.body(x))
     def forward(self, x): return self.head(self.body(x))
 
 DOMAIN_LOSSES = ("coral", "mmd", "dann")
@@ -211,82 +208,119 @@ class DomainAdaptLoss(AuxLoss):
         super().after_epoch(run)
         run.log[f"L_{self.method}"] = float(self.last_domain_loss)
 
-# %% ../nbs/14_domain_adaptation.ipynb #a14e0001
-import copy
-
-def adabn(
-    model:nn.Module, # a trained model with BatchNorm layers (a copy is adapted; `model` is left alone)
-    data, # unlabelled images: a Dataset of images (e.g. `Unlabelled(...)`) or of (image, label) pairs
-    batch_size:int=256, # images per forward pass
-) -> nn.Module:
-    "AdaBN: a copy of `model` whose BatchNorm running statistics are recomputed on `data`, weights unchanged."
-    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    if not bns:
-        raise ValueError("The model has no BatchNorm layers, so AdaBN cannot change it: use a body with BatchNorm.")
-    out = copy.deepcopy(model).cpu()
-    for m in out.modules():
-        if isinstance(m, nn.modules.batchnorm._BatchNorm):
-            m.reset_running_stats()
-            m.momentum = None                     # a cumulative average over all batches, not an exponential one
-    out.train()
-    with torch.no_grad():
-        for batch in torch.utils.data.DataLoader(data, batch_size=batch_size):
-            out(batch[0] if isinstance(batch, (tuple, list)) else batch)
-    for m, ref in zip([m for m in out.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)], bns):
-        m.momentum = ref.momentum
-    return out.eval()
-
 # %% ../nbs/14_domain_adaptation.ipynb #0f63dbe3
+from functools import lru_cache
 from .core import seed_everything, sized
 from .data import image_transform, make_loader
 from .inference import accuracy, predict
+from .checkpoint import EarlyStop, train_to_plateau
 
 ARMS = (None, "control", "coral", "mmd", "dann", "target")
 
-def adapt_run(
-    method:str|None, # None (source only), 'control' (λ = 0), 'coral', 'mmd', 'dann' or 'target' (labelled target)
-    lam:float=1.0, # λ (DANN: the end of its sigmoid ramp)
-    seed:int=0, # data draw, initialisation, batches
-    n_source:int|None=1000, # labelled source images per class
-    n_target:int|None=1000, # target images per class (unlabelled, except for 'target')
-    steps:int=600, # training steps in all
-    epochs:int=3, # steps split into this many epochs
-    width:int=16, # body width
-    lr:float=3e-3, # peak learning rate
-    n_test:int|None=300, # test images per class, in each domain
-    show:bool=False, # print fit's epoch tables
-) -> dict:
-    "Train one arm of the domain-adaptation experiment; return its accuracies on both domains and the model."
+@lru_cache(maxsize=4)
+def domain_test(
+    domain:str, # 'source' (clean) or 'target' (textured)
+    n_per_class:int|None=300, # test images per class (None: all 1,000)
+) -> FashionTask:
+    "The labelled test split of one domain (built once per size: drawing the textures takes a moment)."
+    if domain not in ("source", "target"): raise ValueError(f"domain={domain!r}: use 'source' or 'target'.")
+    cls = ShiftedFashionTask if domain == "target" else FashionTask
+    return cls("all", "test", n_per_class, image_transform(28, 3))
+
+def arm_data(
+    method:str|None, # an arm of `ARMS`
+    seed:int=0, # which images are drawn
+    n_source:int|None=200, # labelled source images per class
+    n_target:int|None=200, # target images per class (their labels are used by the 'target' arm only)
+    n_valid:int|None=100, # validation images per class: source-valid, or target-valid for the 'target' arm
+) -> tuple:
+    "(training set, unlabelled target pool, validation set) of one arm; only the 'target' arm sees target labels."
     if method not in ARMS: raise ValueError(f"Unknown arm {method!r}: use one of {ARMS}.")
     tfm = image_transform(28, 3)
-    tgt_train = ShiftedFashionTask("all", "train", n_target, tfm, seed=seed + 100)
-    train = tgt_train if method == "target" else FashionTask("all", "train", n_source, tfm, seed=seed)
+    target = ShiftedFashionTask("all", "train", n_target, tfm, seed=seed + 100)
+    if method == "target": return target, Unlabelled(target), ShiftedFashionTask("all", "valid", n_valid, tfm)
+    source = FashionTask("all", "train", n_source, tfm, seed=seed)
+    return source, Unlabelled(target), FashionTask("all", "valid", n_valid, tfm)
+
+def arm_model(
+    method:str|None, # an arm of `ARMS` ('dann' gets a domain discriminator)
+    seed:int=0, # the initialisation
+    width:int=16, # body width
+) -> DomainModel:
+    "A fresh model for one arm: every arm of a seed starts from the same body and head (DANN's discriminator last)."
     seed_everything(seed)
-    model = DomainModel(conv_body(3, width), 4 * width, 10, discriminator=method == "dann")
-    per_epoch = max(1, steps // epochs)
-    callbacks = []
-    if method in DOMAIN_LOSSES + ("control",):
-        lam_or_ramp = 0.0 if method == "control" else lambda_schedule("dann", lam) if method == "dann" else lam
-        target_dl = steps_loader(Unlabelled(tgt_train), 64, per_epoch, seed + 1)
-        loss = "mmd" if method == "control" else method           # the control computes MMD and weights it 0
-        callbacks = [DomainAdaptLoss(target_dl, loss, lam_or_ramp, total_steps=epochs * per_epoch)]
-    tgt_test = ShiftedFashionTask("all", "test", n_test, tfm)
-    res = fit(model, steps_loader(train, 64, per_epoch, seed), make_loader(tgt_test, 500), epochs=epochs, lr=lr,
-              callbacks=callbacks, show=show, seed=seed)
-    src_acc = accuracy(*predict(model, make_loader(FashionTask("all", "test", n_test, tfm), 500)))
-    return {"target_acc": res.history[-1]["accuracy"], "source_acc": src_acc, "model": model, "history": res.history}
+    return DomainModel(conv_body(3, width), 4 * width, 10, discriminator=method == "dann")
+
+# %% ../nbs/14_domain_adaptation.ipynb #a14e0021
+def loss_scales(
+    model:DomainModel, # a model with a domain discriminator (`discriminator=True`); left unchanged
+    xs:torch.Tensor, # a batch of source images
+    ys:torch.Tensor, # their labels
+    xt:torch.Tensor, # a batch of unlabelled target images
+) -> dict:
+    "The task loss and the CORAL, MMD and DANN losses on one source and one target batch, as a training step sees them."
+    if model.disc is None:
+        raise ValueError("loss_scales measures DANN's loss too: "
+                         "build the model with DomainModel(..., discriminator=True).")
+    m = copy.deepcopy(model).train()       # BatchNorm in training mode, as in training; `model`'s statistics stay
+    with torch.no_grad():
+        f = m.features(torch.cat([xs, xt]))
+        fs, ft = f[:len(xs)], f[len(xs):]
+        return {"task": F.cross_entropy(m.head[-1](fs).float(), ys).item(), "coral": coral_loss(fs, ft).item(),
+                "mmd": mmd_loss(fs, ft).item(), "dann": dann_loss(m.disc, fs, ft).item()}
+
+# %% ../nbs/14_domain_adaptation.ipynb #a14e0024
+def _domain_callbacks(method, lam, pool, seed, batch_size, epoch_steps, epochs):
+    "The `DomainAdaptLoss` of a domain arm ('control': MMD weighted 0; 'dann': λ on its sigmoid ramp); none otherwise."
+    if method not in DOMAIN_LOSSES + ("control",): return []
+    weight = 0.0 if method == "control" else lambda_schedule("dann", lam) if method == "dann" else lam
+    target_dl = steps_loader(pool, batch_size, epoch_steps, seed + 1)
+    loss = "mmd" if method == "control" else method           # the control computes MMD and weights it 0
+    return [DomainAdaptLoss(target_dl, loss, weight, total_steps=epochs * epoch_steps)]
+
+def adapt_run(
+    method:str|None, # None (source only), 'control' (λ = 0), 'coral', 'mmd', 'dann' or 'target' (labelled target)
+    lam:float=1.0, # λ of the domain loss (DANN: the end of its sigmoid ramp)
+    seed:int=0, # data draw, initialisation, batches
+    n_source:int|None=200, # labelled source images per class
+    n_target:int|None=200, # target images per class (unlabelled, except for 'target')
+    n_valid:int|None=100, # validation images per class (source-valid; target-valid for 'target')
+    n_test:int|None=300, # test images per class, in each domain
+    max_steps:int=800, # the first budget of training steps, doubled while a run ends still improving
+    epoch_steps:int=40, # training steps per `fit` epoch
+    valid_every:int=1, # score the validation split every this many epochs
+    doublings:int=2, # how often the budget may double
+    min_delta:float=0.02, # a smaller validation gain is noise, not an improvement
+    width:int=16, # body width
+    batch_size:int=64, # images per batch, in each domain
+    lr:float=3e-3, # learning rate at the start (divided by 10 every 7 epochs)
+    show:bool=False, # print fit's epoch tables
+) -> dict:
+    "Train one arm to its plateau on its validation split; return its test accuracies in both domains and its model."
+    train, pool, valid = arm_data(method, seed, n_source, n_target, n_valid)
+    valid_dl = make_loader(valid, 500)
+    def once(epochs):
+        cbs = [EarlyStop(max(valid_every, epochs // 3), min_delta),
+               *_domain_callbacks(method, lam, pool, seed, batch_size, epoch_steps, epochs)]
+        return fit(arm_model(method, seed, width), steps_loader(train, batch_size, epoch_steps, seed), valid_dl, epochs,
+                   lr, sched="step", callbacks=cbs, valid_every=valid_every, show=show, seed=seed)
+    r = train_to_plateau(once, max(1, math.ceil(max_steps / epoch_steps)), doublings)
+    score = lambda domain: accuracy(*predict(r.model, make_loader(domain_test(domain, n_test), 500)))
+    return {"target_acc": score("target"), "source_acc": score("source"), "valid": r.best["accuracy"],
+            "converged": r.converged, "steps": r.steps, "max_steps": r.max_epochs * epoch_steps,
+            "history": r.history, "model": r.model, "pool": pool}
 
 # %% ../nbs/14_domain_adaptation.ipynb #65033360
-from torch.utils.data import ConcatDataset, Subset
+from torch.utils.data import Subset
 from .inference import run_inference
 
 def domain_features(
     model:DomainModel, # a trained model
-    n:int=300, # images per domain
+    n:int=300, # images per domain (the first `n` of each test split)
+    target_model:DomainModel|None=None, # the model for the target images (e.g. `model` after AdaBN); default `model`
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "Features of `n` source and `n` target test images, their domains (0 source, 1 target) and their classes."
-    tfm = image_transform(28, 3)
-    both = ConcatDataset([Subset(FashionTask("all", "test", None, tfm), range(n)),
-                          Subset(ShiftedFashionTask("all", "test", None, tfm), range(n))])
-    feats, y = run_inference(model, both, fn=lambda batch: model.features(batch[0]))
-    return feats, torch.cat([torch.zeros(n), torch.ones(n)]), y
+    def feats(net, domain):
+        return run_inference(net, Subset(domain_test(domain, None), range(n)), fn=lambda batch: net.features(batch[0]))
+    (fs, ys), (ft, yt) = feats(model, "source"), feats(target_model or model, "target")
+    return torch.cat([fs, ft]), torch.cat([torch.zeros(n), torch.ones(n)]), torch.cat([ys, yt])

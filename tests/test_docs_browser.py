@@ -11,7 +11,7 @@ from urllib.parse import urldefrag, unquote, urlparse
 import pytest
 from conftest import ROOT, SHOTS
 from tl_course.tools.course import course_notebooks
-from tl_course.docsite import build_site, stage_notebook
+from tl_course.tools.docsite import build_site, stage_notebook
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a): pass

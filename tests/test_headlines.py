@@ -23,7 +23,7 @@ def _table_rows(text):
     return rows
 
 def test_every_lesson_stores_a_headline():
-    assert len(LESSONS) == 6
+    assert len(LESSONS) == 7
     for stem in LESSONS: assert _stored_headline(stem), f"{stem} has no stored 'Headline:' output: run it (tl-course run)"
 
 def test_index_and_readme_tables_quote_the_stored_headlines():

@@ -270,6 +270,25 @@ _CHECK_HELP = ("re-run without saving and compare the headline's numbers with th
                "absolute for numbers in [0, 1], else 5%% relative; times in seconds are shown, not compared. Exit "
                "status 1 if any differs")
 
+_ADVISE_HELP = ("Compare the course's strategies on your own labelled data: a head on frozen features, fine-tuning and "
+                "training from scratch for a folder of images (root/class_name/image.jpg); TF-IDF, a head on frozen "
+                "MiniLM features and fine-tuned MiniLM for a .csv/.tsv/.jsonl file of texts. Repeated stratified "
+                "splits, every run to its plateau, 95%% intervals, a recommendation (or 'undecided'), and a report "
+                "folder: report.md, accuracy.png, curves.png, results.json. Nothing else is written.")
+
+def _add_advise(sub):
+    "The `advise` sub-command's arguments."
+    s = sub.add_parser("advise", help="which strategy for your own data? the course's experiment on it",
+                       description=_ADVISE_HELP)
+    s.add_argument("path", help="a folder of images (root/class_name/image.jpg) or a .csv, .tsv or .jsonl file")
+    s.add_argument("--weights", choices=("source", "imagenet"), default="source",
+                   help="images: the course's ResNet-18 (offline, 32 px) or ImageNet's (online, 224 px)")
+    s.add_argument("--repeats", type=int, help="paired splits (default: 5; 2 in test mode)")
+    s.add_argument("--minutes", type=float, help="a time budget instead of --repeats: as many splits as fit")
+    s.add_argument("--out", help="the report folder, new or empty (default: advice-NAME in the current folder)")
+    s.add_argument("--text-column", default="text", help="texts: the column (or JSON key) with the text")
+    s.add_argument("--label-column", default="label", help="texts: the column (or JSON key) with the label")
+
 def _parser():
     "The `tl-course` argument parser, one sub-command per task."
     ap = _Parser(prog="tl-course", description="The transfer-learning course: run, check, prepare, read.")
@@ -298,6 +317,7 @@ def _parser():
     s.add_argument("--serve", action="store_true", help="then serve it on 127.0.0.1")
     s.add_argument("--port", type=int, default=8000, help="port for --serve")
     s.add_argument("--strict", action="store_true", help="fail on any Sphinx warning")
+    _add_advise(sub)
     return ap
 
 def _docs(a) -> int:
@@ -326,6 +346,16 @@ def _check(a) -> int:
           + (f", {bad} differ" if bad else "") + timing, flush=True)
     return 1 if bad else 0
 
+def _advise(a) -> int:
+    "`tl-course advise`: the course's comparison on the user's data; the table, the recommendation, the report."
+    from tl_course.advise import advise, recommend
+    out = Path(a.out) if a.out else Path(f"advice-{Path(a.path).expanduser().resolve().stem or 'data'}")
+    adv = advise(a.path, a.weights, a.repeats, a.minutes, out, a.text_column, a.label_column)
+    print(adv.table())
+    print(f"Recommendation: {recommend(adv)}")
+    print(f"report: {out/'report.md'}", flush=True)
+    return 0
+
 def _dispatch(a, rest) -> int:
     "Run the sub-command that the parsed arguments `a` name; return its exit status."
     if rest and a.cmd != "lab":
@@ -336,6 +366,7 @@ def _dispatch(a, rest) -> int:
         runs = run_course(a.names, a.mode, not a.no_save, a.nbs)
         return 1 if any(r.error for r in runs) else 0
     if a.cmd == "doctor": return 1 if any(c.status == "FAIL" for c in doctor()) else 0
+    if a.cmd == "advise": return _advise(a)
     if a.cmd == "prepare":
         return 1 if any(x.status == "not fetched" and not x.online for x in prepare(a.mode, a.online)) else 0
     return _docs(a)
@@ -346,7 +377,7 @@ def main(
     "The `tl-course` command; returns the exit status."
     try:
         return _dispatch(*_parser().parse_known_args(argv))
-    except (CourseError, FileNotFoundError, ValueError, RuntimeError) as e:
+    except (CourseError, FileNotFoundError, FileExistsError, ValueError, RuntimeError) as e:
         print(f"tl-course: error: {' '.join(str(e).split())}", file=sys.stderr, flush=True)
         return 2
     except KeyboardInterrupt:

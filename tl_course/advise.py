@@ -118,7 +118,7 @@ def plateau_kw(
     return dict(valid_every=every, callbacks=[EarlyStop(max(every, epochs // 3), MIN_DELTA)], show=False)
 
 def to_plateau(
-    train, # callable(epochs, **plateau_kw) -> FitResult, on a fresh model each call
+    train, # callable(epochs, keyword arguments) -> FitResult on a fresh model; gets `plateau_kw` as keywords
     n_batches:int, # batches per epoch of its training loader
 ):
     "Run `train` to its plateau under the course's rule; return `fit`'s result."

@@ -23,7 +23,7 @@ from .data import ImageFolderDataset, image_transform, make_loader, IMAGENET_STA
 from .inference import accuracy, predict
 from .freezing import unfreeze
 from .loop import fit
-from .checkpoint import EarlyStop, train_to_plateau
+from .checkpoint import EarlyStop, train_to_plateau, _jsonable
 from .finetune import fine_tune, lr_find, lr_candidates
 from .features import Features, extract_features, train_head, score_head
 from .weights import create_model
@@ -332,14 +332,17 @@ def recommend(
 # %% ../nbs/16_your_own_data.ipynb #a16e0026
 DEFAULT_REPEATS = sized(test=2, cpu=5)
 
+def _split_seconds(probes:dict) -> float:
+    "Seconds of one split: every strategy's probed run, once."
+    return sum(next(iter(p["tried"].values()))["seconds"] for p in probes.values())
+
 def repeats_for(
     minutes:float, # the time budget
     probes:dict, # {strategy: `_probe` result}
 ) -> int:
     "How many splits fit in `minutes`, from the probed runs (the first split also tries every candidate)."
-    per_split = sum(next(iter(p["tried"].values()))["seconds"] for p in probes.values())
-    tuning = sum(p["setup"] + (len(p["values"]) - 1) * next(iter(p["tried"].values()))["seconds"]
-                 for p in probes.values())
+    per_split = _split_seconds(probes)
+    tuning = sum(p["setup"] + (len(p["values"]) - 1) * _split_seconds({0: p}) for p in probes.values())
     n = int((minutes * 60 - tuning) // max(per_split, 1e-9))
     if n < 1:
         need = (per_split + tuning) / 60
@@ -390,9 +393,8 @@ def advise(
     probes = {s.name: _probe(s, first) for s in strategies}
     repeats = repeats or (repeats_for(minutes, probes) if minutes else DEFAULT_REPEATS)
     if show:
-        per = sum(next(iter(p["tried"].values()))["seconds"] for p in probes.values())
         print(f"{lab.kind}: {len(lab.labels)} examples, {len(lab.classes)} classes; one split takes about "
-              f"{per / 60:.1f} min here, so {repeats} splits", flush=True)
+              f"{_split_seconds(probes) / 60:.1f} min here, so {repeats} splits", flush=True)
     splits = stratified_splits(lab.labels, repeats, seed=seed)
     results = run_strategies(strategies, splits, probes, show)
     settings = dict(weights=weights if lab.kind == "images" else "MiniLM", repeats=repeats, batch=BATCH,
@@ -472,12 +474,6 @@ scored every few epochs, stopped once a third of its budget of {s.get('max_steps
 {s.get('min_delta')}, budget doubled at most {s.get('doublings')} times while still improving). Weights:
 {s.get('weights')}. Times are seconds per run on this machine, one-off work (frozen features) shared out.
 """
-
-def _jsonable(o):
-    if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
-    if isinstance(o, (np.generic, torch.Tensor)): return o.item()
-    return o
 
 def write_report(
     advice:Advice, # the runs
